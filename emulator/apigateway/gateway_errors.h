@@ -1,0 +1,26 @@
+// API Gateway's own error responses, as AWS sends them: a JSON body {"message": "..."} and the
+// x-amzn-ErrorType header. Reference: API Gateway developer guide, "Gateway responses"
+// (response types MISSING_AUTHENTICATION_TOKEN, REQUEST_TOO_LARGE, INTEGRATION_FAILURE,
+// INTEGRATION_TIMEOUT, ...).
+#pragma once
+
+#include <boost/beast/http.hpp>
+#include <string_view>
+
+namespace emu::apigw {
+
+using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
+
+enum class GatewayError {
+  kMissingAuthenticationToken,  // 403 {"message":"Missing Authentication Token"}, MissingAuthenticationTokenException
+  kRequestTooLarge,             // 413 {"message":"Request Too Long"}, RequestTooLongException
+  kBadRequest,                  // 400 {"message":"Bad Request"}, BadRequestException
+  kInternalServerError,         // 502 {"message":"Internal server error"}, InternalServerErrorException
+  kEndpointRequestTimedOut,     // 504 {"message":"Endpoint request timed out"}, InternalServerErrorException? see .cpp
+};
+
+// The complete response for `error`, without x-amzn-RequestId / x-amz-apigw-id (the gateway adds
+// those to every response).
+HttpResponse make_gateway_error(GatewayError error, unsigned http_version);
+
+}  // namespace emu::apigw

@@ -1,0 +1,37 @@
+// The REST API (payload format 1.0) Lambda proxy integration event, built fresh for each request.
+// Reference: API Gateway developer guide, "Input format of a Lambda function for proxy
+// integration". Pure function: no I/O, no clock or randomness of its own (they come in
+// RequestFacts), so tests can check every field exactly.
+#pragma once
+
+#include <boost/beast/http.hpp>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "emulator/apigateway/route_table.h"
+
+namespace emu::apigw {
+
+using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
+
+// What the gateway knows about a request besides the HTTP message itself.
+struct RequestFacts {
+  std::string request_id;            // requestContext.requestId (UUID)
+  std::string extended_request_id;   // requestContext.extendedRequestId
+  std::int64_t epoch_ms = 0;         // requestContext.requestTimeEpoch
+  std::string source_ip;             // requestContext.identity.sourceIp (the peer's address)
+  std::string domain_name;           // requestContext.domainName: the Host header, or
+                                     // "localhost" when there is none
+};
+
+// Builds the event. Empty header / query / path-parameter / stage-variable maps are null, as AWS
+// sends them. The body is passed as text when it is valid UTF-8 and the Content-Type is textual
+// (or absent); otherwise it is base64 and isBase64Encoded is true.
+nlohmann::json build_proxy_event(const HttpRequest& request, const RouteMatch& match,
+                                 const RequestFacts& facts);
+
+// "29/Nov/2026:23:26:43 +0000": the requestContext.requestTime format, from epoch milliseconds.
+std::string format_request_time(std::int64_t epoch_ms);
+
+}  // namespace emu::apigw

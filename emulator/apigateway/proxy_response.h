@@ -1,0 +1,24 @@
+// Maps a Lambda proxy integration result (the handler's JSON) to the HTTP response API Gateway
+// sends. Reference: API Gateway developer guide, "Output format of a Lambda function for proxy
+// integration". A result that is not a valid proxy response is an error, which the gateway turns
+// into 502 {"message": "Internal server error"} and a log line saying what was wrong.
+#pragma once
+
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+#include "emulator/core/result.h"
+
+namespace emu::apigw {
+
+using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
+
+// Valid: a JSON object whose keys are among statusCode (integer 100-599, default 200), headers
+// (object of scalars), multiValueHeaders (object of arrays of scalars), body (string or null) and
+// isBase64Encoded (boolean; the body is then decoded). Anything else, including any other key,
+// gives an Error whose message names the key and what was expected, e.g.
+// "statusCode must be an integer between 100 and 599, got \"abc\"".
+// Headers from both maps are sent; multiValueHeaders values come after headers' for the same name.
+Result<HttpResponse> map_proxy_response(const nlohmann::json& result, unsigned http_version);
+
+}  // namespace emu::apigw

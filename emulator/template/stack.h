@@ -1,0 +1,125 @@
+// Stack: the resolved template, as plain immutable values. This is the whole contract between the
+// template engine and the rest of the emulator: every intrinsic function, parameter, condition and
+// Globals section has already been applied, so no other module ever sees YAML.
+//
+// Names and ids follow what CloudFormation and the SAM transform would create, so that `Ref` and
+// `Fn::GetAtt` give the same shapes as on AWS (account 123456789012).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emulator/template/source_location.h"
+
+namespace emu::tmpl {
+
+inline constexpr const char* kAccountId = "123456789012";
+
+// An `Api` event of a function (SAM: AWS::Serverless::Function > Events > <name> > Type: Api).
+struct ApiEvent {
+  std::string name;        // the event's key under Events
+  std::string path;        // as written, e.g. "/whodis" or "/items/{id}" or "/{proxy+}"
+  std::string method;      // upper case: GET, POST, ... or ANY
+  std::string rest_api;    // logical id of the API: the RestApiId's target, or "ServerlessRestApi"
+  SourceLocation where;    // the event's position
+};
+
+// SAM's DeploymentPreference of a function.
+struct DeploymentPreference {
+  bool enabled = true;
+  std::string type;                 // e.g. "Canary10Percent5Minutes", "AllAtOnce", or a custom
+                                    // AWS::CodeDeploy::DeploymentConfig's name
+  std::string pre_traffic_hook;     // function name (as Ref of the hook function gives), or ""
+  std::string post_traffic_hook;    // function name, or ""
+  std::vector<std::string> alarms;  // alarm names, as resolved
+  SourceLocation where;
+};
+
+// AWS::Serverless::Function after Globals and intrinsics.
+struct FunctionSpec {
+  std::string logical_id;
+  std::string function_name;        // FunctionName, or the name CloudFormation would generate:
+                                    // "<stack>-<LogicalId>-<13 upper alnum, stable>"
+  std::string handler;              // Handler
+  std::string runtime;              // Runtime
+  std::string code_uri;             // CodeUri as written (relative to the template's folder)
+  std::vector<std::string> architectures;  // default ["x86_64"]
+  int timeout_seconds = 3;          // Timeout; SAM's default is 3
+  int memory_mb = 128;              // MemorySize; SAM's default is 128
+  std::map<std::string, std::string> environment;  // Environment.Variables
+  std::optional<std::string> auto_publish_alias;   // AutoPublishAlias
+  std::optional<DeploymentPreference> deployment_preference;
+  std::optional<int> reserved_concurrency;         // ReservedConcurrentExecutions
+  std::vector<ApiEvent> api_events;
+  SourceLocation where;             // the resource's position
+  SourceLocation code_uri_where;    // CodeUri's position (or the resource's when inherited)
+};
+
+// AWS::Serverless::Api, or the implicit ServerlessRestApi SAM creates for Api events without a
+// RestApiId (its stage is always "Prod").
+struct ApiSpec {
+  std::string logical_id;
+  std::string name;                 // Name, or the stack name as CloudFormation would use
+  std::string stage_name;           // StageName
+  std::string api_id;               // 10 lower-case alphanumerics, stable per stack + logical id
+  bool implicit = false;            // true for ServerlessRestApi created by SAM
+  std::map<std::string, std::string> stage_variables;  // Variables
+  SourceLocation where;
+};
+
+// AWS::CodeDeploy::DeploymentConfig with ComputePlatform Lambda (custom traffic shifting).
+struct DeploymentConfigSpec {
+  std::string logical_id;
+  std::string name;                 // DeploymentConfigName, or a generated one
+  enum class Kind { kAllAtOnce, kCanary, kLinear } kind = Kind::kAllAtOnce;
+  int percentage = 0;               // canary: first step; linear: each step (1..99)
+  int interval_minutes = 0;         // canary: wait before the rest; linear: between steps
+  SourceLocation where;
+};
+
+// A resource of a type the emulator does not run; it is kept and listed once at start.
+struct OtherResource {
+  std::string logical_id;
+  std::string type;
+};
+
+struct Output {
+  std::string key;
+  std::string value;                // resolved
+  std::string description;
+  std::string export_name;          // Export.Name, or ""
+};
+
+struct Stack {
+  std::string template_path;
+  std::string stack_name;
+  std::string region;
+  std::string account_id = kAccountId;
+  std::string partition;            // "aws", "aws-cn" or "aws-us-gov", from the region
+  std::string url_suffix;           // "amazonaws.com" (".com.cn" in China regions)
+
+  // Every declared parameter's value in force (CommaDelimitedList values joined with ",").
+  std::map<std::string, std::string> parameters;
+
+  std::vector<FunctionSpec> functions;        // template order
+  std::vector<ApiSpec> apis;                  // template order; the implicit one first
+  std::vector<DeploymentConfigSpec> deployment_configs;
+  std::vector<OtherResource> not_emulated;    // template order
+  std::vector<Output> outputs;                // template order
+  std::vector<std::string> warnings;          // things a user should see at start
+
+  const FunctionSpec* find_function(const std::string& logical_id) const {
+    for (const auto& f : functions)
+      if (f.logical_id == logical_id) return &f;
+    return nullptr;
+  }
+  const ApiSpec* find_api(const std::string& logical_id) const {
+    for (const auto& a : apis)
+      if (a.logical_id == logical_id) return &a;
+    return nullptr;
+  }
+};
+
+}  // namespace emu::tmpl

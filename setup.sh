@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Does all the set-up the two README commands need, on Debian 12 as root:
+# installs the Debian packages that are missing, configures (once) and builds (incrementally).
+# Usage: ./setup.sh [BUILD_DIR]   (default: build)
+set -euo pipefail
+cd "$(dirname "$0")"
+build_dir="${1:-build}"
+
+packages=(
+  cmake ninja-build g++ pkg-config ccache
+  libboost1.81-dev libyaml-cpp-dev nlohmann-json3-dev libcurl4-openssl-dev doctest-dev
+  awscli curl zip unzip python3
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+if [ ! -f "$build_dir/CMakeCache.txt" ]; then
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-RelWithDebInfo}" \
+    -DCMAKE_CXX_COMPILER_LAUNCHER=ccache ${EMULATOR_CMAKE_ARGS:-} >&2
+fi
+cmake --build "$build_dir" -j"$(nproc)" >&2
