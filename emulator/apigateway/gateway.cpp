@@ -1,0 +1,135 @@
+#include "emulator/apigateway/gateway.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "emulator/apigateway/gateway_errors.h"
+#include "emulator/apigateway/proxy_event.h"
+#include "emulator/apigateway/proxy_response.h"
+#include "emulator/core/ids.h"
+#include "emulator/core/log.h"
+
+namespace emu::apigw {
+namespace {
+
+namespace http = boost::beast::http;
+using Clock = std::chrono::steady_clock;
+
+// What one request carries from arrival to its access-log line.
+struct Exchange {
+  std::string method;
+  std::string target;
+  std::string request_id = ids::new_request_id();
+  std::string apigw_id = ids::new_short_id(16);
+  Clock::time_point started = Clock::now();
+};
+
+std::int64_t epoch_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string path_of(std::string_view target) {
+  auto query = target.find('?');
+  return std::string(target.substr(0, query));
+}
+
+// "GET /whodis 200 WhoDisFunction:1 0.42 ms"
+void access_log(const Exchange& exchange, unsigned status, const std::string& function,
+                const std::string& version) {
+  double ms = std::chrono::duration<double, std::milli>(Clock::now() - exchange.started).count();
+  char duration[32];
+  std::snprintf(duration, sizeof duration, "%.2f ms", ms);
+  std::string line = exchange.method + " " + exchange.target + " " + std::to_string(status) + " ";
+  line += function.empty() ? std::string("-") : function + ":" + version;
+  line += " ";
+  line += duration;
+  log::info(line);
+}
+
+void stamp(HttpResponse& response, const Exchange& exchange) {
+  response.set("x-amzn-RequestId", exchange.request_id);
+  response.set("x-amz-apigw-id", exchange.apigw_id);
+}
+
+HttpResponse integration_response(const lambda::InvokeResult& result, const std::string& function,
+                                  unsigned http_version) {
+  using Outcome = lambda::InvokeResult::Outcome;
+  if (result.outcome == Outcome::kTimeout)
+    return make_gateway_error(GatewayError::kEndpointRequestTimedOut, http_version);
+  if (result.outcome == Outcome::kFunctionError) {
+    log::error(function + " request " + result.request_id + " failed: " +
+               result.payload.value("errorType", std::string("Unknown")) + ": " +
+               result.payload.value("errorMessage", std::string()) +
+               " (API Gateway answers 502 Internal server error)");
+    return make_gateway_error(GatewayError::kInternalServerError, http_version);
+  }
+  auto mapped = map_proxy_response(result.payload, http_version);
+  if (!mapped.ok()) {
+    log::error(function + " request " + result.request_id +
+               " returned an invalid proxy response: " + mapped.error().message +
+               " (API Gateway answers 502 Internal server error)");
+    return make_gateway_error(GatewayError::kInternalServerError, http_version);
+  }
+  return std::move(mapped).value();
+}
+
+}  // namespace
+
+void Gateway::handle(server::HttpRequest request, const server::ClientInfo& client,
+                     server::Respond respond) {
+  auto exchange = std::make_shared<Exchange>();
+  exchange->method = std::string(request.method_string());
+  exchange->target = std::string(request.target());
+  unsigned version = request.version();
+
+  RouteMatch match = routes_.match(request.method_string(), path_of(request.target()));
+  if (match.status != RouteMatch::Status::kMatched) {
+    auto response = make_gateway_error(GatewayError::kMissingAuthenticationToken, version);
+    stamp(response, *exchange);
+    access_log(*exchange, response.result_int(), "", "");
+    return respond(std::move(response));
+  }
+  const Route& route = *match.route;
+  auto target = functions_.api_target(route.function_logical_id);
+  if (!target.version) {  // the table and the registry come from one Stack; this is a bug if reached
+    log::error("route " + route.resource_path + " names unknown function " +
+               route.function_logical_id);
+    auto response = make_gateway_error(GatewayError::kInternalServerError, version);
+    stamp(response, *exchange);
+    return respond(std::move(response));
+  }
+
+  RequestFacts facts;
+  facts.request_id = exchange->request_id;
+  facts.extended_request_id = exchange->apigw_id;
+  facts.epoch_ms = epoch_ms_now();
+  facts.source_ip = client.address;
+  auto host = request.find(http::field::host);
+  facts.domain_name = host != request.end() ? std::string(host->value()) : "localhost";
+  nlohmann::json event = build_proxy_event(request, match, facts);
+
+  invoker_.invoke(target.version, std::move(event), target.invoked_arn,
+                  [exchange, version, respond = std::move(respond),
+                   function = route.function_logical_id](lambda::InvokeResult result) {
+                    auto response = integration_response(result, function, version);
+                    stamp(response, *exchange);
+                    access_log(*exchange, response.result_int(), function,
+                               result.executed_version);
+                    respond(std::move(response));
+                  });
+}
+
+server::HttpResponse Gateway::rejection(server::Rejection reason, unsigned http_version) {
+  auto error = reason == server::Rejection::kBodyTooLarge ? GatewayError::kRequestTooLarge
+                                                          : GatewayError::kBadRequest;
+  auto response = make_gateway_error(error, http_version);
+  if (reason == server::Rejection::kHeaderTooLarge)
+    response.result(http::status::request_header_fields_too_large);
+  Exchange exchange;
+  stamp(response, exchange);
+  return response;
+}
+
+}  // namespace emu::apigw

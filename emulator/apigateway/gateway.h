@@ -1,0 +1,34 @@
+// Gateway: API Gateway's request handling for the --port listener. For each request: find the
+// route, build the proxy event, invoke the function's version (through its alias when it has
+// one), map the result to HTTP or to API Gateway's error, stamp the ids every response carries,
+// and write one access-log line. Does no socket I/O (server/ does) and never blocks: the
+// invocation runs on the invoker's workers and answers through a callback.
+#pragma once
+
+#include <memory>
+
+#include "emulator/apigateway/route_table.h"
+#include "emulator/lambda/function_registry.h"
+#include "emulator/lambda/invoker.h"
+#include "emulator/server/request_handler.h"
+
+namespace emu::apigw {
+
+class Gateway final : public server::RequestHandler {
+ public:
+  // All three must outlive the gateway.
+  Gateway(const RouteTable& routes, const lambda::FunctionRegistry& functions,
+          lambda::Invoker& invoker)
+      : routes_(routes), functions_(functions), invoker_(invoker) {}
+
+  void handle(server::HttpRequest request, const server::ClientInfo& client,
+              server::Respond respond) override;
+  server::HttpResponse rejection(server::Rejection reason, unsigned http_version) override;
+
+ private:
+  const RouteTable& routes_;
+  const lambda::FunctionRegistry& functions_;
+  lambda::Invoker& invoker_;
+};
+
+}  // namespace emu::apigw

@@ -1,0 +1,94 @@
+#include "emulator/cli/options.h"
+
+#include <charconv>
+
+namespace emu::cli {
+namespace {
+
+Error usage_error(const std::string& what) { return Error{"UsageError", what}; }
+
+bool parse_port(const std::string& text, std::uint16_t& port) {
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value > 65535) return false;
+  port = static_cast<std::uint16_t>(value);
+  return true;
+}
+
+bool is_flag(const std::string& argument) { return argument.rfind("--", 0) == 0; }
+
+}  // namespace
+
+std::string usage() {
+  return R"(usage: emulator [TEMPLATE] [options]
+
+Runs a SAM template locally: API Gateway routes, Lambda functions (in process), and later the
+AWS-compatible endpoints.
+
+  TEMPLATE                       SAM template to serve (default: template.yaml)
+  --port N                       API Gateway port (default 3000; 0 picks a free port)
+  --aws-port N                   AWS-compatible endpoints' port (default 3001; reserved)
+  --host ADDR                    address to bind (default 127.0.0.1)
+  --parameter-overrides K=V ...  template parameter values; also ParameterKey=K,ParameterValue=V
+  --env-vars FILE.json           SAM CLI's environment-variable overrides file
+  --region R                     AWS::Region (default us-east-1)
+  --stack-name S                 AWS::StackName (default: the template's folder name)
+  --help                         this text
+  --version                      the emulator's version
+)";
+}
+
+Result<Options> parse_options(const std::vector<std::string>& arguments) {
+  Options options;
+  bool have_template = false;
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    const std::string& argument = arguments[i];
+    auto value = [&](const char* flag) -> Result<std::string> {
+      if (i + 1 >= arguments.size() || is_flag(arguments[i + 1]))
+        return usage_error(std::string(flag) + " needs a value");
+      return arguments[++i];
+    };
+    auto port_value = [&](const char* flag, std::uint16_t& port) -> Result<bool> {
+      auto text = value(flag);
+      if (!text.ok()) return text.error();
+      if (!parse_port(text.value(), port))
+        return usage_error(std::string(flag) + " " + text.value() +
+                           ": expected a port number from 0 to 65535");
+      return true;
+    };
+    if (argument == "--help" || argument == "-h") {
+      options.help = true;
+    } else if (argument == "--version") {
+      options.version = true;
+    } else if (argument == "--port") {
+      if (auto r = port_value("--port", options.port); !r.ok()) return r.error();
+    } else if (argument == "--aws-port") {
+      if (auto r = port_value("--aws-port", options.aws_port); !r.ok()) return r.error();
+    } else if (argument == "--host" || argument == "--env-vars" || argument == "--region" ||
+               argument == "--stack-name") {
+      auto text = value(argument.c_str());
+      if (!text.ok()) return text.error();
+      if (argument == "--host") options.host = text.value();
+      if (argument == "--env-vars") options.env_vars_path = text.value();
+      if (argument == "--region") options.region = text.value();
+      if (argument == "--stack-name") options.stack_name = text.value();
+    } else if (argument == "--parameter-overrides") {
+      // Takes every following argument up to the next flag, as SAM CLI does.
+      std::size_t before = options.parameter_overrides.size();
+      while (i + 1 < arguments.size() && !is_flag(arguments[i + 1]))
+        options.parameter_overrides.push_back(arguments[++i]);
+      if (options.parameter_overrides.size() == before)
+        return usage_error("--parameter-overrides needs at least one Key=Value");
+    } else if (is_flag(argument) || (argument.size() > 1 && argument[0] == '-')) {
+      return usage_error("unknown option " + argument);
+    } else if (!have_template) {
+      options.template_path = argument;
+      have_template = true;
+    } else {
+      return usage_error("unexpected argument " + argument + " (only one TEMPLATE is served)");
+    }
+  }
+  return options;
+}
+
+}  // namespace emu::cli

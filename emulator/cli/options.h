@@ -1,0 +1,33 @@
+// The command line of `emulator` (docs/cli.md):
+//   emulator [TEMPLATE] [--port N] [--aws-port N] [--host ADDR]
+//            [--parameter-overrides K=V ...] [--env-vars FILE.json] [--region R]
+//            [--stack-name S] [--help] [--version]
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "emulator/core/result.h"
+
+namespace emu::cli {
+
+struct Options {
+  std::string template_path = "template.yaml";
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 3000;      // API Gateway; 0 picks a free port
+  std::uint16_t aws_port = 3001;  // AWS-compatible endpoints (Lambda, CodeDeploy); 0 = free port
+  std::vector<std::string> parameter_overrides;  // as given; parsed by the template engine
+  std::string env_vars_path;
+  std::string region = "us-east-1";
+  std::string stack_name;         // "" = the template's folder name
+  bool help = false;
+  bool version = false;
+};
+
+// Parses argv[1..]. An Error carries a one-line reason; the caller prints it with usage().
+Result<Options> parse_options(const std::vector<std::string>& arguments);
+
+std::string usage();
+
+}  // namespace emu::cli

@@ -1,0 +1,12 @@
+// `emulator [TEMPLATE] ...`: loads the template, prints what it serves, and serves it until
+// SIGINT or SIGTERM. Returns the process exit code: 0 after a clean stop, 1 when a port cannot be
+// bound, 2 when the template or an option is wrong (nothing is served then).
+#pragma once
+
+#include "emulator/cli/options.h"
+
+namespace emu::cli {
+
+int serve(const Options& options);
+
+}  // namespace emu::cli

@@ -1,0 +1,40 @@
+// Invoker: runs one invocation of a function version and reports how it ended. Implementations:
+// InProcessInvoker (handlers compiled into the emulator, on a worker pool); a Runtime API invoker
+// (child `bootstrap` processes) comes later.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "emulator/lambda/function_version.h"
+
+namespace emu::lambda {
+
+struct InvokeResult {
+  enum class Outcome {
+    kSuccess,        // payload is the handler's result
+    kFunctionError,  // payload is {"errorMessage", "errorType", "stackTrace"} (Lambda's shape)
+    kTimeout,        // the handler passed its Timeout; payload as a function error
+  };
+  Outcome outcome = Outcome::kSuccess;
+  nlohmann::json payload;
+  std::string request_id;        // Lambda's request id for this invocation
+  std::string executed_version;  // "$LATEST", "1", ...
+  double duration_ms = 0;        // wall time from start to result (or to the deadline)
+};
+
+// Called exactly once per invocation, from any thread (a worker or an I/O thread): it must only
+// hand the result over (post it to its own executor), never block.
+using InvokeCallback = std::function<void(InvokeResult)>;
+
+class Invoker {
+ public:
+  virtual ~Invoker() = default;
+  // Starts the invocation and returns at once; `done` reports the result. `invoked_arn` is the
+  // ARN as the caller named the function (with its qualifier, if any).
+  virtual void invoke(FunctionVersionPtr version, nlohmann::json event, std::string invoked_arn,
+                      InvokeCallback done) = 0;
+};
+
+}  // namespace emu::lambda

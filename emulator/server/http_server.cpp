@@ -1,0 +1,76 @@
+#include "emulator/server/http_server.h"
+
+#include <boost/asio/strand.hpp>
+
+#include "emulator/core/log.h"
+#include "emulator/server/http_session.h"
+
+namespace emu::server {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+  Impl(net::io_context& io, std::shared_ptr<RequestHandler> h, ServerLimits l)
+      : io_context(io), acceptor(net::make_strand(io)), handler(std::move(h)), limits(l) {}
+
+  void accept() {
+    acceptor.async_accept(net::make_strand(io_context),
+                          [self = shared_from_this()](boost::system::error_code ec,
+                                                      tcp::socket socket) {
+                            if (ec == net::error::operation_aborted || !self->acceptor.is_open())
+                              return;
+                            if (!ec) {
+                              socket.set_option(tcp::no_delay(true), ec);
+                              start_session(std::move(socket), self->handler, self->limits);
+                            } else {
+                              log::warn(std::string("accept failed: ") + ec.message());
+                            }
+                            self->accept();
+                          });
+  }
+
+  net::io_context& io_context;
+  tcp::acceptor acceptor;
+  std::shared_ptr<RequestHandler> handler;
+  ServerLimits limits;
+  std::uint16_t port = 0;
+};
+
+Result<std::unique_ptr<HttpServer>> HttpServer::listen(net::io_context& io,
+                                                       const std::string& host,
+                                                       std::uint16_t port,
+                                                       std::shared_ptr<RequestHandler> handler,
+                                                       ServerLimits limits) {
+  auto impl = std::make_shared<Impl>(io, std::move(handler), limits);
+  std::string where = host + ":" + std::to_string(port);
+  boost::system::error_code ec;
+  auto address = net::ip::make_address(host, ec);
+  if (ec) return Error{"BadAddress", "--host " + host + ": not an IP address (" + ec.message() + ")"};
+  tcp::endpoint endpoint(address, port);
+  auto& acceptor = impl->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return Error{"ListenFailed", where + ": " + ec.message()};
+  impl->port = acceptor.local_endpoint().port();
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::start() {
+  net::dispatch(impl_->acceptor.get_executor(), [impl = impl_] { impl->accept(); });
+}
+
+void HttpServer::stop() {
+  net::dispatch(impl_->acceptor.get_executor(), [impl = impl_] {
+    boost::system::error_code ignored;
+    impl->acceptor.close(ignored);
+  });
+}
+
+std::uint16_t HttpServer::port() const { return impl_->port; }
+
+}  // namespace emu::server

@@ -1,0 +1,19 @@
+// HttpSession: one client connection. Owns its stream, buffer and parser; reads one request at a
+// time (so pipelined requests are answered in order), hands it to the RequestHandler, writes the
+// response on the connection's strand, and repeats while keep-alive holds. Every read has a
+// deadline and every parser a body limit.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+
+#include "emulator/server/http_server.h"
+#include "emulator/server/request_handler.h"
+
+namespace emu::server {
+
+// Takes ownership of `socket` and serves it until the peer closes or a deadline passes.
+void start_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<RequestHandler> handler,
+                   const ServerLimits& limits);
+
+}  // namespace emu::server

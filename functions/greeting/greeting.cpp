@@ -1,0 +1,51 @@
+#include "greeting/greeting.h"
+
+#include <chrono>
+
+#include "runtime/http_get.h"
+
+namespace functions {
+namespace {
+
+constexpr std::chrono::milliseconds kCheckIpTimeout{2000};
+
+std::string trim(std::string text) {
+  const char* space = " \t\r\n";
+  auto first = text.find_first_not_of(space);
+  if (first == std::string::npos) return {};
+  auto last = text.find_last_not_of(space);
+  return text.substr(first, last - first + 1);
+}
+
+std::string caller_location(const nlohmann::json& event, const lambda_runtime::Context& context) {
+  if (auto url = context.env("CHECKIP_URL"); url && !url->empty()) {
+    auto answer = lambda_runtime::http_get(*url, kCheckIpTimeout);
+    if (!answer.ok) throw lambda_runtime::FunctionError("CheckIpError", answer.error);
+    return trim(std::move(answer.body));
+  }
+  const auto* ip = event.contains("requestContext") ? &event["requestContext"] : nullptr;
+  if (ip && ip->is_object() && ip->contains("identity") && (*ip)["identity"].is_object()) {
+    const auto& identity = (*ip)["identity"];
+    if (auto it = identity.find("sourceIp"); it != identity.end() && it->is_string())
+      return it->get<std::string>();
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+nlohmann::json greeting_response(std::string_view message, const nlohmann::json& event,
+                                 const lambda_runtime::Context& context) {
+  nlohmann::json body = {
+      {"message", message},
+      {"version", context.env("APP_VERSION").value_or("")},
+      {"location", caller_location(event, context)},
+  };
+  return {
+      {"statusCode", 200},
+      {"headers", {{"Content-Type", "application/json"}}},
+      {"body", body.dump()},
+  };
+}
+
+}  // namespace functions
