@@ -54,16 +54,17 @@ struct Fixture {
     log::set_quiet(true);
     std::vector<std::string> warnings;
     routes = apigw::RouteTable::build(stack, warnings);
-    auto built = lambda::FunctionRegistry::build(stack, {});
+    auto built = lambda::FunctionStore::build(stack, {});
     REQUIRE(built.ok());
-    functions = std::move(built).value();
+    store = std::move(built).value();
+    service = std::make_unique<lambda::LambdaService>(*store, invoker, random, metrics);
   }
   ~Fixture() { log::set_quiet(false); }
 
   server::HttpResponse send(http::verb method, const std::string& target) {
     server::HttpRequest request(method, target, 11);
     request.set(http::field::host, "localhost:3000");
-    apigw::Gateway gateway(routes, functions, invoker);
+    apigw::Gateway gateway(routes, *service);
     std::optional<server::HttpResponse> answer;
     gateway.handle(std::move(request), {"127.0.0.1", 5555},
                    [&answer](server::HttpResponse response) { answer = std::move(response); });
@@ -73,8 +74,11 @@ struct Fixture {
 
   tmpl::Stack stack = one_route_stack();
   apigw::RouteTable routes;
-  lambda::FunctionRegistry functions;
   ScriptedInvoker invoker;
+  SeededRandom random{1};
+  lambda::InvocationMetrics metrics;
+  std::unique_ptr<lambda::FunctionStore> store;
+  std::unique_ptr<lambda::LambdaService> service;
 };
 
 lambda::InvokeResult result_of(lambda::InvokeResult::Outcome outcome, nlohmann::json payload) {
@@ -98,6 +102,8 @@ TEST_CASE_FIXTURE(Fixture, "gateway invokes the alias with the proxy event and m
   CHECK(invoker.last_event["requestContext"]["identity"]["sourceIp"] == "127.0.0.1");
   CHECK(response["x-amzn-RequestId"] == invoker.last_event["requestContext"]["requestId"]);
   CHECK_FALSE(response["x-amz-apigw-id"].empty());
+  CHECK(metrics.alias_counts("unit-EchoFunction-X", "live").invocations == 1);
+  CHECK(metrics.version_counts("unit-EchoFunction-X", "1").invocations == 1);
 }
 
 TEST_CASE_FIXTURE(Fixture, "gateway answers API Gateway's errors for each failure") {

@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-#include "emulator/lambda/function_registry.h"
+#include "emulator/lambda/function_store.h"
 
 using namespace emu::lambda;
 

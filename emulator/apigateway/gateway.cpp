@@ -92,10 +92,9 @@ void Gateway::handle(server::HttpRequest request, const server::ClientInfo& clie
     return respond(std::move(response));
   }
   const Route& route = *match.route;
-  auto target = functions_.api_target(route.function_logical_id);
-  if (!target.version) {  // the table and the registry come from one Stack; this is a bug if reached
-    log::error("route " + route.resource_path + " names unknown function " +
-               route.function_logical_id);
+  auto target = lambda_.resolve_for_api(route.function_logical_id);
+  if (!target.ok()) {  // the table and the store come from one Stack; a bug if reached
+    log::error("route " + route.resource_path + ": " + target.error().message);
     auto response = make_gateway_error(GatewayError::kInternalServerError, version);
     stamp(response, *exchange);
     return respond(std::move(response));
@@ -110,7 +109,7 @@ void Gateway::handle(server::HttpRequest request, const server::ClientInfo& clie
   facts.domain_name = host != request.end() ? std::string(host->value()) : "localhost";
   nlohmann::json event = build_proxy_event(request, match, facts);
 
-  invoker_.invoke(target.version, std::move(event), target.invoked_arn,
+  lambda_.invoke(target.value(), std::move(event),
                   [exchange, version, respond = std::move(respond),
                    function = route.function_logical_id](lambda::InvokeResult result) {
                     auto response = integration_response(result, function, version);

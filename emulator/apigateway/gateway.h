@@ -8,18 +8,16 @@
 #include <memory>
 
 #include "emulator/apigateway/route_table.h"
-#include "emulator/lambda/function_registry.h"
-#include "emulator/lambda/invoker.h"
+#include "emulator/lambda/lambda_service.h"
 #include "emulator/server/request_handler.h"
 
 namespace emu::apigw {
 
 class Gateway final : public server::RequestHandler {
  public:
-  // All three must outlive the gateway.
-  Gateway(const RouteTable& routes, const lambda::FunctionRegistry& functions,
-          lambda::Invoker& invoker)
-      : routes_(routes), functions_(functions), invoker_(invoker) {}
+  // Both must outlive the gateway.
+  Gateway(const RouteTable& routes, lambda::LambdaService& lambda)
+      : routes_(routes), lambda_(lambda) {}
 
   void handle(server::HttpRequest request, const server::ClientInfo& client,
               server::Respond respond) override;
@@ -27,8 +25,7 @@ class Gateway final : public server::RequestHandler {
 
  private:
   const RouteTable& routes_;
-  const lambda::FunctionRegistry& functions_;
-  lambda::Invoker& invoker_;
+  lambda::LambdaService& lambda_;
 };
 
 }  // namespace emu::apigw

@@ -33,6 +33,7 @@ AWS-compatible endpoints.
   --env-vars FILE.json           SAM CLI's environment-variable overrides file
   --region R                     AWS::Region (default us-east-1)
   --stack-name S                 AWS::StackName (default: the template's folder name)
+  --seed N                       makes weighted alias routing reproducible (default: from clock)
   --help                         this text
   --version                      the emulator's version
 )";
@@ -72,6 +73,15 @@ Result<Options> parse_options(const std::vector<std::string>& arguments) {
       if (argument == "--env-vars") options.env_vars_path = text.value();
       if (argument == "--region") options.region = text.value();
       if (argument == "--stack-name") options.stack_name = text.value();
+    } else if (argument == "--seed") {
+      auto text = value("--seed");
+      if (!text.ok()) return text.error();
+      std::uint64_t seed = 0;
+      const auto& digits = text.value();
+      auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seed);
+      if (ec != std::errc() || end != digits.data() + digits.size())
+        return usage_error("--seed " + digits + ": expected a non-negative whole number");
+      options.seed = seed;
     } else if (argument == "--parameter-overrides") {
       // Takes every following argument up to the next flag, as SAM CLI does.
       std::size_t before = options.parameter_overrides.size();

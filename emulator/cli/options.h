@@ -1,10 +1,11 @@
 // The command line of `emulator` (docs/cli.md):
 //   emulator [TEMPLATE] [--port N] [--aws-port N] [--host ADDR]
 //            [--parameter-overrides K=V ...] [--env-vars FILE.json] [--region R]
-//            [--stack-name S] [--help] [--version]
+//            [--stack-name S] [--seed N] [--help] [--version]
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct Options {
   std::string env_vars_path;
   std::string region = "us-east-1";
   std::string stack_name;         // "" = the template's folder name
+  std::optional<std::uint64_t> seed;  // weighted alias routing; none = seeded from the clock
   bool help = false;
   bool version = false;
 };

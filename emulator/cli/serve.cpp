@@ -8,7 +8,9 @@
 #include "emulator/apigateway/gateway.h"
 #include "emulator/cli/startup_report.h"
 #include "emulator/core/log.h"
-#include "emulator/lambda/function_registry.h"
+#include "emulator/core/random.h"
+#include "emulator/lambda/function_store.h"
+#include "emulator/lambda/lambda_service.h"
 #include "emulator/lambda/in_process_invoker.h"
 #include "emulator/server/http_server.h"
 #include "emulator/template/loader.h"
@@ -46,9 +48,8 @@ int serve(const Options& options) {
     return kExitBadInput;
   }
 
-  lambda::RegistryOptions registry_options;
-  registry_options.region = options.region;
-  registry_options.aws_endpoint_url =
+  lambda::StoreOptions store_options;
+  store_options.aws_endpoint_url =
       "http://" + url_host(options.host) + ":" + std::to_string(options.aws_port);
   if (!options.env_vars_path.empty()) {
     auto env_vars = lambda::read_env_vars_file(options.env_vars_path);
@@ -56,9 +57,9 @@ int serve(const Options& options) {
       log::error(env_vars.error().message);
       return kExitBadInput;
     }
-    registry_options.env_vars = std::move(env_vars).value();
+    store_options.env_vars = std::move(env_vars).value();
   }
-  auto functions = lambda::FunctionRegistry::build(stack.value(), registry_options);
+  auto functions = lambda::FunctionStore::build(stack.value(), store_options);
   if (!functions.ok()) {
     log::error(functions.error().message);
     return kExitBadInput;
@@ -71,7 +72,10 @@ int serve(const Options& options) {
   boost::asio::io_context io;
   lambda::WorkerPool pool(kWorkers, kMaxAbandonedWorkers);
   lambda::InProcessInvoker invoker(io.get_executor(), pool);
-  auto gateway = std::make_shared<apigw::Gateway>(routes, functions.value(), invoker);
+  SeededRandom random(options.seed ? *options.seed : seed_from_clock());
+  lambda::InvocationMetrics metrics;
+  lambda::LambdaService lambda_service(*functions.value(), invoker, random, metrics);
+  auto gateway = std::make_shared<apigw::Gateway>(routes, lambda_service);
   auto server = server::HttpServer::listen(io, options.host, options.port, gateway);
   if (!server.ok()) {
     log::error("cannot serve API Gateway on " + server.error().message +

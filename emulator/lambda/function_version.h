@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "runtime/handler.h"
 
@@ -18,6 +19,15 @@ struct FunctionVersion {
   std::string function_arn;       // unqualified: arn:aws:lambda:<region>:<account>:function:<name>
   std::string package;            // built-in handler name (CodeUri file name without .zip)
   lambda_runtime::Handler handler = nullptr;
+  std::string handler_name;       // the Handler property, "bootstrap"
+  std::string runtime;            // "provided.al2023"
+  std::string role;               // execution role ARN, as SAM would create it
+  std::string description;        // version description (PublishVersion's Description)
+  std::vector<std::string> architectures;
+  std::string code_sha256;        // base64 SHA-256 of the code's identity (Lambda's CodeSha256)
+  long long code_size = 0;        // bytes
+  std::string last_modified;      // "2026-11-29T23:26:43.000+0000", Lambda's format
+  std::string revision_id;        // changes on every update of this version's configuration
   int timeout_seconds = 3;
   int memory_mb = 128;
   // Environment.Variables after --env-vars overrides: what the user configured.
@@ -25,6 +35,16 @@ struct FunctionVersion {
   // What the handler sees: `environment` plus the variables Lambda defines for every function
   // (AWS Lambda developer guide, "Defined runtime environment variables").
   std::map<std::string, std::string> runtime_environment;
+
+  // True when publishing `other` as a new version would change nothing: same code and the same
+  // configuration (AWS Lambda API reference, "PublishVersion": no new version is created when
+  // neither code nor configuration changed since the last one).
+  bool same_code_and_configuration(const FunctionVersion& other) const {
+    return code_sha256 == other.code_sha256 && package == other.package &&
+           handler_name == other.handler_name && runtime == other.runtime &&
+           timeout_seconds == other.timeout_seconds && memory_mb == other.memory_mb &&
+           environment == other.environment && architectures == other.architectures;
+  }
 };
 
 using FunctionVersionPtr = std::shared_ptr<const FunctionVersion>;

@@ -36,7 +36,8 @@ std::string caller_location(const nlohmann::json& event, const lambda_runtime::C
 
 nlohmann::json greeting_response(std::string_view message, const nlohmann::json& event,
                                  const lambda_runtime::Context& context) {
-  nlohmann::json body = {
+  // ordered_json keeps the keys in the order the original app printed them.
+  nlohmann::ordered_json body = {
       {"message", message},
       {"version", context.env("APP_VERSION").value_or("")},
       {"location", caller_location(event, context)},

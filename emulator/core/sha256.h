@@ -1,0 +1,17 @@
+// SHA-256 (FIPS 180-4), for Lambda's CodeSha256 (base64 of the package's digest) and content
+// identity of packages.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace emu {
+
+using Sha256Digest = std::array<std::uint8_t, 32>;
+
+Sha256Digest sha256(std::string_view data);
+std::string sha256_hex(std::string_view data);
+
+}  // namespace emu
