@@ -16,7 +16,7 @@ enum class GatewayError {
   kRequestTooLarge,             // 413 {"message":"Request Too Long"}, RequestTooLongException
   kBadRequest,                  // 400 {"message":"Bad Request"}, BadRequestException
   kInternalServerError,         // 502 {"message":"Internal server error"}, InternalServerErrorException
-  kEndpointRequestTimedOut,     // 504 {"message":"Endpoint request timed out"}, InternalServerErrorException? see .cpp
+  kEndpointRequestTimedOut,     // 504 {"message":"Endpoint request timed out"}, InternalServerErrorException
 };
 
 // The complete response for `error`, without x-amzn-RequestId / x-amz-apigw-id (the gateway adds

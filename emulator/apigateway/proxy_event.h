@@ -25,9 +25,10 @@ struct RequestFacts {
                                      // "localhost" when there is none
 };
 
-// Builds the event. Empty header / query / path-parameter / stage-variable maps are null, as AWS
-// sends them. The body is passed as text when it is valid UTF-8 and the Content-Type is textual
-// (or absent); otherwise it is base64 and isBase64Encoded is true.
+// Builds the event. Precondition: match.status is kMatched (match.route is set).
+// Empty header / query / path-parameter / stage-variable maps are null, as AWS sends them. The
+// body is passed as text when it is valid UTF-8 and the Content-Type is textual (or absent);
+// otherwise it is base64 and isBase64Encoded is true.
 nlohmann::json build_proxy_event(const HttpRequest& request, const RouteMatch& match,
                                  const RequestFacts& facts);
 

@@ -15,10 +15,14 @@ using HttpResponse = boost::beast::http::response<boost::beast::http::string_bod
 
 // Valid: a JSON object whose keys are among statusCode (integer 100-599, default 200), headers
 // (object of scalars), multiValueHeaders (object of arrays of scalars), body (string or null) and
-// isBase64Encoded (boolean; the body is then decoded). Anything else, including any other key,
-// gives an Error whose message names the key and what was expected, e.g.
+// isBase64Encoded (boolean; the body is then decoded). A key whose value is null counts as absent.
+// Anything else, including any other key, gives an Error (code "MalformedLambdaProxyResponse")
+// whose message names the key and what was expected, e.g.
 // "statusCode must be an integer between 100 and 599, got \"abc\"".
-// Headers from both maps are sent; multiValueHeaders values come after headers' for the same name.
+// Headers from both maps are sent, except that a name present in multiValueHeaders (compared
+// without regard to case) is sent with multiValueHeaders' values only, as the AWS document says.
+// Content-Type defaults to application/json. Content-Length is the body's length, replacing any
+// the handler set; 1xx, 204 and 304 responses get no body and no Content-Length.
 Result<HttpResponse> map_proxy_response(const nlohmann::json& result, unsigned http_version);
 
 }  // namespace emu::apigw

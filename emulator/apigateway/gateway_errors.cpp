@@ -1,0 +1,53 @@
+#include "emulator/apigateway/gateway_errors.h"
+
+namespace emu::apigw {
+namespace {
+
+namespace http = boost::beast::http;
+
+struct GatewayResponse {
+  http::status status;
+  std::string_view body;
+  std::string_view error_type;  // x-amzn-ErrorType
+};
+
+// Status codes are the defaults of "Gateway response types for API Gateway"
+// (MISSING_AUTHENTICATION_TOKEN 403, REQUEST_TOO_LARGE 413, BAD_REQUEST_BODY /
+// BAD_REQUEST_PARAMETERS 400, INTEGRATION_TIMEOUT 504). A malformed Lambda proxy response is
+// answered with 502 ("Output format of a Lambda function for proxy integration"). The messages
+// and x-amzn-ErrorType values are those API Gateway sends with its default templates; every 5XX
+// carries InternalServerErrorException, as responses captured from API Gateway show.
+GatewayResponse describe(GatewayError error) {
+  switch (error) {
+    case GatewayError::kMissingAuthenticationToken:
+      return {http::status::forbidden, R"({"message":"Missing Authentication Token"})",
+              "MissingAuthenticationTokenException"};
+    case GatewayError::kRequestTooLarge:
+      return {http::status::payload_too_large, R"({"message":"Request Too Long"})",
+              "RequestTooLongException"};
+    case GatewayError::kBadRequest:
+      return {http::status::bad_request, R"({"message":"Bad Request"})", "BadRequestException"};
+    case GatewayError::kInternalServerError:
+      return {http::status::bad_gateway, R"({"message":"Internal server error"})",
+              "InternalServerErrorException"};
+    case GatewayError::kEndpointRequestTimedOut:
+      return {http::status::gateway_timeout, R"({"message":"Endpoint request timed out"})",
+              "InternalServerErrorException"};
+  }
+  return {http::status::internal_server_error, R"({"message":"Internal server error"})",
+          "InternalServerErrorException"};
+}
+
+}  // namespace
+
+HttpResponse make_gateway_error(GatewayError error, unsigned http_version) {
+  const GatewayResponse description = describe(error);
+  HttpResponse response{description.status, http_version};
+  response.set(http::field::content_type, "application/json");
+  response.set("x-amzn-ErrorType", description.error_type);
+  response.body() = description.body;
+  response.prepare_payload();
+  return response;
+}
+
+}  // namespace emu::apigw
