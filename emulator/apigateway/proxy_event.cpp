@@ -3,7 +3,7 @@
 #include <array>
 #include <cstdio>
 
-#include "emulator/apigateway/uri.h"
+#include "emulator/core/uri.h"
 #include "emulator/core/base64.h"
 #include "emulator/template/stack.h"
 

@@ -6,7 +6,7 @@
 #include <span>
 #include <unordered_map>
 
-#include "emulator/apigateway/uri.h"
+#include "emulator/core/uri.h"
 #include "emulator/core/ids.h"
 
 namespace emu::apigw {

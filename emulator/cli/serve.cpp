@@ -10,8 +10,10 @@
 #include "emulator/core/log.h"
 #include "emulator/core/random.h"
 #include "emulator/lambda/function_store.h"
-#include "emulator/lambda/lambda_service.h"
 #include "emulator/lambda/in_process_invoker.h"
+#include "emulator/lambda/lambda_api.h"
+#include "emulator/lambda/lambda_service.h"
+#include "emulator/server/aws_endpoint.h"
 #include "emulator/server/http_server.h"
 #include "emulator/template/loader.h"
 
@@ -25,88 +27,112 @@ constexpr std::size_t kWorkers = 32;
 // Beyond this many handlers stuck past their Timeout, no replacement threads are started.
 constexpr std::size_t kMaxAbandonedWorkers = 256;
 
-std::string url_host(const std::string& host) {
-  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+std::string url_of(const std::string& host, std::uint16_t port) {
+  bool ipv6 = host.find(':') != std::string::npos;
+  return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-}  // namespace
-
-int serve(const Options& options) {
+Result<tmpl::Stack> load(const Options& options) {
   auto overrides = tmpl::parse_parameter_overrides(options.parameter_overrides);
-  if (!overrides.ok()) {
-    log::error(overrides.error().message);
-    return kExitBadInput;
-  }
+  if (!overrides.ok()) return overrides.error();
   tmpl::LoadOptions load_options;
   load_options.template_path = options.template_path;
   load_options.parameter_overrides = overrides.value();
   load_options.region = options.region;
   load_options.stack_name = options.stack_name;
-  auto stack = tmpl::load_stack(load_options);
+  return tmpl::load_stack(load_options);
+}
+
+Result<std::unique_ptr<lambda::FunctionStore>> build_functions(const Options& options,
+                                                               const tmpl::Stack& stack,
+                                                               const std::string& aws_url) {
+  lambda::StoreOptions store_options;
+  store_options.aws_endpoint_url = aws_url;
+  if (!options.env_vars_path.empty()) {
+    auto env_vars = lambda::read_env_vars_file(options.env_vars_path);
+    if (!env_vars.ok()) return env_vars.error();
+    store_options.env_vars = std::move(env_vars).value();
+  }
+  return lambda::FunctionStore::build(stack, store_options);
+}
+
+// Runs `io` on one thread per core (at least two) until it is stopped.
+void run_io_threads(boost::asio::io_context& io) {
+  unsigned thread_count = std::max(2u, std::thread::hardware_concurrency());
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < thread_count; ++i) threads.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& thread : threads) thread.join();
+}
+
+}  // namespace
+
+int serve(const Options& options) {
+  auto stack = load(options);
   if (!stack.ok()) {
     log::error(stack.error().message);
     return kExitBadInput;
   }
 
-  lambda::StoreOptions store_options;
-  store_options.aws_endpoint_url =
-      "http://" + url_host(options.host) + ":" + std::to_string(options.aws_port);
-  if (!options.env_vars_path.empty()) {
-    auto env_vars = lambda::read_env_vars_file(options.env_vars_path);
-    if (!env_vars.ok()) {
-      log::error(env_vars.error().message);
-      return kExitBadInput;
-    }
-    store_options.env_vars = std::move(env_vars).value();
+  // Bind both ports first: with port 0 the functions' AWS_ENDPOINT_URL needs the real one.
+  boost::asio::io_context io;
+  auto api_server = server::HttpServer::listen(io, options.host, options.port);
+  if (!api_server.ok()) {
+    log::error("cannot serve API Gateway on " + api_server.error().message +
+               " (is another emulator running? pick another --port)");
+    return kExitCannotServe;
   }
-  auto functions = lambda::FunctionStore::build(stack.value(), store_options);
+  server::ServerLimits aws_limits;
+  aws_limits.body_limit = lambda::kSyncPayloadLimit;
+  auto aws_server = server::HttpServer::listen(io, options.host, options.aws_port, aws_limits);
+  if (!aws_server.ok()) {
+    log::error("cannot serve the AWS-compatible endpoints on " + aws_server.error().message +
+               " (is another emulator running? pick another --aws-port)");
+    return kExitCannotServe;
+  }
+  std::string api_url = url_of(options.host, api_server.value()->port());
+  std::string aws_url = url_of(options.host, aws_server.value()->port());
+
+  auto functions = build_functions(options, stack.value(), aws_url);
   if (!functions.ok()) {
     log::error(functions.error().message);
     return kExitBadInput;
   }
-
   std::vector<std::string> warnings = stack->warnings;
   auto routes = apigw::RouteTable::build(stack.value(), warnings);
   for (const auto& warning : warnings) log::warn(warning);
 
-  boost::asio::io_context io;
-  lambda::WorkerPool pool(kWorkers, kMaxAbandonedWorkers);
-  lambda::InProcessInvoker invoker(io.get_executor(), pool);
+  // Destroyed explicitly below, before the objects its running tasks call back into.
+  auto pool = std::make_unique<lambda::WorkerPool>(kWorkers, kMaxAbandonedWorkers);
+  lambda::InProcessInvoker invoker(io.get_executor(), *pool);
   SeededRandom random(options.seed ? *options.seed : seed_from_clock());
   lambda::InvocationMetrics metrics;
   lambda::LambdaService lambda_service(*functions.value(), invoker, random, metrics);
-  auto gateway = std::make_shared<apigw::Gateway>(routes, lambda_service);
-  auto server = server::HttpServer::listen(io, options.host, options.port, gateway);
-  if (!server.ok()) {
-    log::error("cannot serve API Gateway on " + server.error().message +
-               " (is another emulator running? pick another --port)");
-    return kExitCannotServe;
-  }
 
-  std::string base_url = "http://" + url_host(options.host) + ":" +
-                         std::to_string(server.value()->port());
   log::info("Loaded " + options.template_path + ": " + std::to_string(stack->functions.size()) +
             " functions, " + std::to_string(stack->apis.size()) + " APIs (stack " +
             stack->stack_name + ", region " + stack->region + ")");
-  for (const auto& line : startup_lines(stack.value(), routes, base_url)) log::info(line);
+  for (const auto& line : startup_lines(stack.value(), routes, api_url)) log::info(line);
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
     log::info(std::string("Received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
               ", stopping");
-    server.value()->stop();
+    api_server.value()->stop();
+    aws_server.value()->stop();
     io.stop();
   });
 
-  server.value()->start();
-  log::info("API Gateway listening on " + base_url);
+  aws_server.value()->start(std::make_shared<server::AwsEndpoint>(
+      std::vector<std::shared_ptr<server::AwsService>>{
+          std::make_shared<lambda::LambdaApi>(lambda_service)}));
+  log::info("AWS endpoints (Lambda API) listening on " + aws_url);
+  api_server.value()->start(std::make_shared<apigw::Gateway>(routes, lambda_service));
+  log::info("API Gateway listening on " + api_url);
 
-  unsigned thread_count = std::max(2u, std::thread::hardware_concurrency());
-  std::vector<std::thread> threads;
-  for (unsigned i = 1; i < thread_count; ++i) threads.emplace_back([&io] { io.run(); });
-  io.run();
-  for (auto& thread : threads) thread.join();
+  run_io_threads(io);
+  pool.reset();  // waits for handlers still running (not those stuck past their Timeout)
   return 0;
 }
 

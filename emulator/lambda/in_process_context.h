@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "emulator/lambda/function_version.h"
@@ -14,13 +15,17 @@ class InProcessContext final : public lambda_runtime::Context {
  public:
   using Clock = std::chrono::steady_clock;
 
+  // Receives each line the function logs, besides the emulator's output.
+  using LogSink = std::function<void(std::string_view line)>;
+
   // `version` must outlive the context (the invocation holds it).
   InProcessContext(const FunctionVersion& version, std::string request_id,
-                   std::string invoked_arn, Clock::time_point deadline)
+                   std::string invoked_arn, Clock::time_point deadline, LogSink sink = {})
       : version_(version),
         request_id_(std::move(request_id)),
         invoked_arn_(std::move(invoked_arn)),
-        deadline_(deadline) {}
+        deadline_(deadline),
+        sink_(std::move(sink)) {}
 
   std::string_view aws_request_id() const override { return request_id_; }
   std::string_view function_name() const override { return version_.function_name; }
@@ -36,6 +41,7 @@ class InProcessContext final : public lambda_runtime::Context {
   std::string request_id_;
   std::string invoked_arn_;
   Clock::time_point deadline_;
+  LogSink sink_;
 };
 
 }  // namespace emu::lambda

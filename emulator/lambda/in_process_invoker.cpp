@@ -6,6 +6,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/core/demangle.hpp>
 #include <cstdio>
+#include <mutex>
 #include <typeinfo>
 
 #include "emulator/core/ids.h"
@@ -43,7 +44,27 @@ struct Invocation {
   double elapsed_ms() const {
     return std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   }
+
+  // Writes `line` to the emulator's output (with the function's prefix) and to this
+  // invocation's own log. The handler's thread and the deadline may write concurrently.
+  void write_log(std::string_view line, bool emulator_output = true) {
+    if (emulator_output) log::info(function_line(*version, line));
+    std::lock_guard lock(log_mutex);
+    log_text.append(line).push_back('\n');
+  }
+  std::string take_log() {
+    std::lock_guard lock(log_mutex);
+    return std::move(log_text);
+  }
+
+  std::mutex log_mutex;
+  std::string log_text;
 };
+
+// Lines as Lambda writes them, without the emulator's "[LogicalId] " prefix.
+std::string unprefixed(const std::string& line, const FunctionVersion& version) {
+  return line.substr(version.logical_id.size() + 3);
+}
 
 std::string timeout_message(int seconds) {
   char text[64];
@@ -53,8 +74,12 @@ std::string timeout_message(int seconds) {
 
 void finish(Invocation& invocation, InvokeResult result) {
   const auto& version = *invocation.version;
-  log::info(end_line(version, invocation.request_id));
-  log::info(report_line(version, invocation.request_id, result.duration_ms));
+  for (const auto& line : {end_line(version, invocation.request_id),
+                           report_line(version, invocation.request_id, result.duration_ms)}) {
+    log::info(line);
+    invocation.write_log(unprefixed(line, version), false);
+  }
+  result.log = invocation.take_log();
   invocation.done(std::move(result));
 }
 
@@ -64,7 +89,7 @@ void on_deadline(const std::shared_ptr<Invocation>& invocation, WorkerPool& pool
   auto outcome = pool.abandon_one();
   invocation->overrun_step(pool);
   std::string message = timeout_message(version.timeout_seconds);
-  log::info(function_line(version, invocation->request_id + " " + message));
+  invocation->write_log(invocation->request_id + " " + message);
   if (outcome.replaced) {
     log::warn(version.logical_id + " (version " + version.version +
               "): the handler is still running after its Timeout and cannot be stopped in "
@@ -112,7 +137,9 @@ void InProcessInvoker::invoke(FunctionVersionPtr version, nlohmann::json event,
   auto invocation =
       std::make_shared<Invocation>(timer_executor_, std::move(version), std::move(done));
   const auto& config = *invocation->version;
-  log::info(start_line(config, invocation->request_id));
+  auto start = start_line(config, invocation->request_id);
+  log::info(start);
+  invocation->write_log(unprefixed(start, config), false);
   auto timeout = std::chrono::seconds(config.timeout_seconds);
 
   boost::asio::post(invocation->strand, [invocation, timeout, this] {
@@ -126,7 +153,9 @@ void InProcessInvoker::invoke(FunctionVersionPtr version, nlohmann::json event,
                 deadline = invocation->started + timeout, this]() mutable {
     const auto& version_config = *invocation->version;
     InProcessContext context(version_config, invocation->request_id, std::move(invoked_arn),
-                             deadline);
+                             deadline, [&invocation](std::string_view line) {
+                               invocation->write_log(line, false);
+                             });
     bool failed = false;
     nlohmann::json payload = run_handler(version_config, event, context, failed);
     if (invocation->settled.exchange(true)) {
@@ -138,8 +167,7 @@ void InProcessInvoker::invoke(FunctionVersionPtr version, nlohmann::json event,
     }
     boost::asio::post(invocation->strand, [invocation] { invocation->timer.cancel(); });
     if (failed) {
-      log::info(function_line(version_config,
-                              invocation->request_id + " ERROR " + payload.dump()));
+      invocation->write_log(invocation->request_id + " ERROR " + payload.dump());
     }
     InvokeResult result;
     result.outcome =

@@ -22,6 +22,9 @@ struct InvokeResult {
   std::string request_id;        // Lambda's request id for this invocation
   std::string executed_version;  // "$LATEST", "1", ...
   double duration_ms = 0;        // wall time from start to result (or to the deadline)
+  // This invocation's log as Lambda writes it to CloudWatch Logs: START, the function's own
+  // lines, END, REPORT, each ending in '\n' (for Invoke's X-Amz-Log-Type: Tail).
+  std::string log;
 };
 
 // Called exactly once per invocation, from any thread (a worker or an I/O thread): it must only

@@ -11,8 +11,8 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
-  Impl(net::io_context& io, std::shared_ptr<RequestHandler> h, ServerLimits l)
-      : io_context(io), acceptor(net::make_strand(io)), handler(std::move(h)), limits(l) {}
+  Impl(net::io_context& io, ServerLimits l)
+      : io_context(io), acceptor(net::make_strand(io)), limits(l) {}
 
   void accept() {
     acceptor.async_accept(net::make_strand(io_context),
@@ -40,9 +40,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 Result<std::unique_ptr<HttpServer>> HttpServer::listen(net::io_context& io,
                                                        const std::string& host,
                                                        std::uint16_t port,
-                                                       std::shared_ptr<RequestHandler> handler,
                                                        ServerLimits limits) {
-  auto impl = std::make_shared<Impl>(io, std::move(handler), limits);
+  auto impl = std::make_shared<Impl>(io, limits);
   std::string where = host + ":" + std::to_string(port);
   boost::system::error_code ec;
   auto address = net::ip::make_address(host, ec);
@@ -60,8 +59,11 @@ Result<std::unique_ptr<HttpServer>> HttpServer::listen(net::io_context& io,
 
 HttpServer::~HttpServer() { stop(); }
 
-void HttpServer::start() {
-  net::dispatch(impl_->acceptor.get_executor(), [impl = impl_] { impl->accept(); });
+void HttpServer::start(std::shared_ptr<RequestHandler> handler) {
+  net::dispatch(impl_->acceptor.get_executor(), [impl = impl_, handler = std::move(handler)] {
+    impl->handler = handler;
+    impl->accept();
+  });
 }
 
 void HttpServer::stop() {

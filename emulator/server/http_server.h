@@ -22,16 +22,16 @@ struct ServerLimits {
 
 class HttpServer {
  public:
-  // Binds and listens on host:port (port 0 picks a free one). An Error names the address and
-  // the system's reason (e.g. "127.0.0.1:3000: Address already in use").
+  // Binds and listens on host:port (port 0 picks a free one), without accepting yet, so the
+  // chosen port is known before the services are built. An Error names the address and the
+  // system's reason (e.g. "127.0.0.1:3000: Address already in use").
   static Result<std::unique_ptr<HttpServer>> listen(boost::asio::io_context& io,
                                                     const std::string& host, std::uint16_t port,
-                                                    std::shared_ptr<RequestHandler> handler,
                                                     ServerLimits limits = {});
   ~HttpServer();
 
-  // Starts accepting; connections are served on the io_context's threads.
-  void start();
+  // Starts accepting; connections are served by `handler` on the io_context's threads.
+  void start(std::shared_ptr<RequestHandler> handler);
   // Stops accepting new connections (open sessions finish their current exchange).
   void stop();
   std::uint16_t port() const;

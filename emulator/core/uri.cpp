@@ -1,6 +1,6 @@
-#include "emulator/apigateway/uri.h"
+#include "emulator/core/uri.h"
 
-namespace emu::apigw::uri {
+namespace emu::uri {
 namespace {
 
 int hex_value(char c) {
@@ -52,4 +52,4 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
   return pairs;
 }
 
-}  // namespace emu::apigw::uri
+}  // namespace emu::uri

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace emu::apigw::uri {
+namespace emu::uri {
 
 // Appends the decoding of `text` to `out`: each "%XX" (two hex digits, either case) becomes that
 // byte; a '%' not followed by two hex digits is kept as it is, as API Gateway passes it on. With
@@ -20,4 +20,4 @@ std::string percent_decode(std::string_view text, bool plus_is_space);
 // '=' has the value ""; empty pieces ("a=1&&b=2") and pairs with an empty name are skipped.
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
 
-}  // namespace emu::apigw::uri
+}  // namespace emu::uri

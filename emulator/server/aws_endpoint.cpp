@@ -1,0 +1,35 @@
+#include "emulator/server/aws_endpoint.h"
+
+#include "emulator/server/aws_protocol.h"
+
+namespace emu::server {
+
+void AwsEndpoint::handle(HttpRequest request, const ClientInfo& client, Respond respond) {
+  for (const auto& service : services_) {
+    if (service->accepts(request)) return service->handle(std::move(request), client, std::move(respond));
+  }
+  auto target = request.find("X-Amz-Target");
+  std::string what = target != request.end()
+                         ? "X-Amz-Target " + std::string(target->value())
+                         : std::string(request.method_string()) + " " + std::string(request.target());
+  respond(rest_json_error(
+      Error{"UnknownOperationException",
+            "The emulator serves no AWS operation for " + what +
+                ". Supported here: the Lambda API (rest-json, paths under /2015-03-31/) and the "
+                "CodeDeploy API (JSON 1.1, X-Amz-Target CodeDeploy_20141006.*)."},
+      request.version()));
+}
+
+HttpResponse AwsEndpoint::rejection(Rejection reason, unsigned http_version) {
+  if (reason == Rejection::kBodyTooLarge)
+    return rest_json_error(
+        Error{"RequestTooLargeException", "Request must be smaller than 6291456 bytes"},
+        http_version);
+  return rest_json_error(Error{"SerializationException",
+                               reason == Rejection::kHeaderTooLarge
+                                   ? "The request's headers are too large"
+                                   : "The request is not valid HTTP/1.1"},
+                         http_version);
+}
+
+}  // namespace emu::server
