@@ -1,0 +1,200 @@
+#include "emulator/template/loader.h"
+
+#include <exception>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "emulator/template/api_events.h"
+#include "emulator/template/api_resource.h"
+#include "emulator/template/deployment_config_resource.h"
+#include "emulator/template/deployment_preference.h"
+#include "emulator/template/function_resource.h"
+#include "emulator/template/globals.h"
+#include "emulator/template/outputs.h"
+#include "emulator/template/parameters.h"
+#include "emulator/template/pseudo_parameters.h"
+#include "emulator/template/resources.h"
+#include "emulator/template/stack_scope.h"
+#include "emulator/template/template_error.h"
+#include "emulator/template/template_sections.h"
+#include "emulator/template/yaml_reader.h"
+
+namespace emu::tmpl {
+namespace {
+
+// CloudFormation accepts template bodies of up to 1 MB from S3; SAM templates before the
+// transform are smaller still. Beyond this the text is surely not a template.
+constexpr std::size_t kMaxTemplateBytes = 16 * 1024 * 1024;
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file)
+    return template_error(SourceLocation{path, 0, 0}, "",
+                          "cannot open the template file; check the path (--template)");
+  std::ostringstream text;
+  text << file.rdbuf();
+  if (file.bad()) return template_error(SourceLocation{path, 0, 0}, "", "cannot read the file");
+  return text.str();
+}
+
+Result<std::string> stack_name_of(const LoadOptions& options, const std::string& display_path) {
+  if (options.stack_name.empty()) return stack_name_for_template(display_path);
+  if (!is_valid_stack_name(options.stack_name))
+    return template_error(SourceLocation{display_path, 0, 0}, "",
+                          "stack name " + quote(options.stack_name) +
+                              " is not valid: it must start with a letter and contain only "
+                              "letters, digits and '-' (at most 128 characters)");
+  return options.stack_name;
+}
+
+SourceLocation section_key_where(const Node& root, const char* section) {
+  const MapEntry* entry = root.find_entry(section);
+  return entry ? entry->key_where : root.where;
+}
+
+std::optional<Error> check_name_clashes(const ParameterValues& parameters,
+                                        const std::vector<ResourceDecl>& resources) {
+  for (const auto& resource : resources)
+    if (parameters.count(resource.logical_id))
+      return template_error(resource.where, resource.path(),
+                            "'" + resource.logical_id + "' names both a parameter and a resource; "
+                            "logical ids must be unique");
+  return std::nullopt;
+}
+
+std::optional<Error> evaluate_all_conditions(const Node& root, StackScope& scope) {
+  const Node* conditions = root.find("Conditions");
+  if (!conditions) return std::nullopt;
+  for (const auto& entry : conditions->entries) {
+    auto holds = scope.condition(entry.key, entry.key_where, "Conditions." + entry.key);
+    if (!holds) return holds.error();
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> add_resource(const ResourceDecl& resource, StackScope& scope,
+                                  std::set<std::string>& reported_event_types, Stack& stack) {
+  if (resource.type == kFunctionType) {
+    auto function = read_function(resource, scope, reported_event_types, stack.warnings);
+    if (!function) return function.error();
+    stack.functions.push_back(std::move(function.value()));
+  } else if (resource.type == kApiType) {
+    auto api = read_api(resource, scope, stack.warnings);
+    if (!api) return api.error();
+    stack.apis.push_back(std::move(api.value()));
+  } else if (is_lambda_deployment_config(resource)) {
+    auto config = read_deployment_config(resource, scope);
+    if (!config) return config.error();
+    stack.deployment_configs.push_back(std::move(config.value()));
+  } else {
+    stack.not_emulated.push_back(OtherResource{resource.logical_id, resource.type});
+  }
+  return std::nullopt;
+}
+
+void add_implicit_api(StackScope& scope, Stack& stack) {
+  for (const auto& function : stack.functions)
+    for (const auto& event : function.api_events)
+      if (event.rest_api == kImplicitApiId) {
+        stack.apis.insert(stack.apis.begin(), implicit_api(scope, event.where));
+        return;
+      }
+}
+
+// A DeploymentPreference Type that is neither predefined nor a config of this template may
+// still exist in the account; say so rather than fail.
+void warn_unknown_deployment_types(Stack& stack) {
+  for (const auto& function : stack.functions) {
+    const auto& preference = function.deployment_preference;
+    if (!preference || !preference->enabled || is_predefined_deployment_type(preference->type))
+      continue;
+    bool declared = false;
+    for (const auto& config : stack.deployment_configs) declared = declared || config.name == preference->type;
+    if (!declared)
+      stack.warnings.push_back(warning_text(
+          preference->where, "Resources." + function.logical_id + ".Properties.DeploymentPreference.Type",
+          quote(preference->type) + " is neither a predefined CodeDeploy Lambda configuration nor "
+          "the name of an AWS::CodeDeploy::DeploymentConfig of this template; it is treated as "
+          "AllAtOnce."));
+  }
+}
+
+std::optional<Error> read_resources_into(const std::vector<ResourceDecl>& resources,
+                                         StackScope& scope, Stack& stack) {
+  std::set<std::string> reported_event_types;
+  for (const auto& resource : resources) {
+    if (!scope.is_created(resource.logical_id)) continue;
+    if (auto error = add_resource(resource, scope, reported_event_types, stack)) return error;
+  }
+  add_implicit_api(scope, stack);
+  if (auto error = check_unique_routes(stack.functions)) return error;
+  warn_unknown_deployment_types(stack);
+  return std::nullopt;
+}
+
+Result<Stack> load(const std::string& text, const std::string& display_path,
+                   const LoadOptions& options) {
+  if (text.size() > kMaxTemplateBytes)
+    return template_error(SourceLocation{display_path, 0, 0}, "",
+                          "the template is larger than " + std::to_string(kMaxTemplateBytes) +
+                              " bytes; CloudFormation accepts at most 1 MB");
+  auto root = read_yaml(text, display_path);
+  if (!root) return root.error();
+  Stack stack;
+  if (auto error = check_sections(root.value(), stack.warnings)) return *error;
+  auto stack_name = stack_name_of(options, display_path);
+  if (!stack_name) return stack_name.error();
+  auto parameters = resolve_parameters(root->find("Parameters"),
+                                       section_key_where(root.value(), "Parameters"),
+                                       options.parameter_overrides);
+  if (!parameters) return parameters.error();
+  auto globals = read_globals(root->find("Globals"));
+  if (!globals) return globals.error();
+  auto resources = read_resources(root.value(), globals.value(), stack.warnings);
+  if (!resources) return resources.error();
+  if (auto error = check_name_clashes(parameters.value(), resources.value())) return *error;
+
+  const PseudoParameters pseudo = make_pseudo_parameters(options.region, stack_name.value());
+  stack.template_path = display_path;
+  stack.stack_name = pseudo.stack_name;
+  stack.region = pseudo.region;
+  stack.partition = pseudo.partition;
+  stack.url_suffix = pseudo.url_suffix;
+  for (const auto& [name, value] : parameters.value()) stack.parameters[name] = value.text;
+
+  StackScope scope(ScopeInputs{pseudo, std::move(parameters.value()), root->find("Conditions"),
+                               root->find("Mappings"), &resources.value(), false});
+  if (auto error = evaluate_all_conditions(root.value(), scope)) return *error;
+  if (auto error = scope.decide_created_resources()) return *error;
+  auto implicit = needs_implicit_api(resources.value(), scope);
+  if (!implicit) return implicit.error();
+  scope.set_implicit_api(implicit.value());
+  if (auto error = read_resources_into(resources.value(), scope, stack)) return *error;
+  auto outputs = read_outputs(root->find("Outputs"), scope);
+  if (!outputs) return outputs.error();
+  stack.outputs = std::move(outputs.value());
+  return stack;
+}
+
+}  // namespace
+
+Result<Stack> load_stack(const LoadOptions& options) {
+  auto text = read_file(options.template_path);
+  if (!text) return text.error();
+  return load_stack_from_string(text.value(), options.template_path, options);
+}
+
+Result<Stack> load_stack_from_string(const std::string& text, const std::string& display_path,
+                                     const LoadOptions& options) {
+  // yaml-cpp's exceptions are translated in yaml_reader; this only keeps the promise that nothing
+  // escapes (e.g. std::bad_alloc on a pathological template).
+  try {
+    return load(text, display_path, options);
+  } catch (const std::exception& failure) {
+    return template_error(SourceLocation{display_path, 0, 0}, "",
+                          std::string("the template could not be loaded: ") + failure.what());
+  }
+}
+
+}  // namespace emu::tmpl

@@ -1,0 +1,96 @@
+#include "emulator/template/node.h"
+
+#include <cstdio>
+#include <utility>
+
+namespace emu::tmpl {
+
+Node Node::null(SourceLocation where) {
+  Node node;
+  node.where = std::move(where);
+  return node;
+}
+
+Node Node::scalar(std::string text, SourceLocation where) {
+  Node node;
+  node.kind = Kind::kScalar;
+  node.text = std::move(text);
+  node.where = std::move(where);
+  return node;
+}
+
+Node Node::sequence(std::vector<Node> items, SourceLocation where) {
+  Node node;
+  node.kind = Kind::kSequence;
+  node.items = std::move(items);
+  node.where = std::move(where);
+  return node;
+}
+
+Node Node::map(std::vector<MapEntry> entries, SourceLocation where) {
+  Node node;
+  node.kind = Kind::kMap;
+  node.entries = std::move(entries);
+  node.where = std::move(where);
+  return node;
+}
+
+const MapEntry* Node::find_entry(std::string_view key) const {
+  for (const auto& entry : entries)
+    if (entry.key == key) return &entry;
+  return nullptr;
+}
+
+const Node* Node::find(std::string_view key) const {
+  const MapEntry* entry = find_entry(key);
+  return entry ? &entry->value : nullptr;
+}
+
+Node* Node::find(std::string_view key) {
+  for (auto& entry : entries)
+    if (entry.key == key) return &entry.value;
+  return nullptr;
+}
+
+bool Node::is_intrinsic() const {
+  if (!is_map() || entries.size() != 1) return false;
+  const std::string& key = entries.front().key;
+  return key == "Ref" || key == "Condition" || key.starts_with("Fn::");
+}
+
+const std::string& Node::single_key() const {
+  static const std::string kNone;
+  return is_map() && entries.size() == 1 ? entries.front().key : kNone;
+}
+
+std::string describe(const Node& node) {
+  switch (node.kind) {
+    case Node::Kind::kNull: return "null";
+    case Node::Kind::kScalar: return quote(node.text);
+    case Node::Kind::kSequence: return "a list";
+    case Node::Kind::kMap: return node.is_intrinsic() ? node.single_key() : "a map";
+  }
+  return "?";
+}
+
+std::string quote(std::string_view text) {
+  constexpr std::size_t kMaxShown = 80;
+  std::string out = "\"";
+  for (std::size_t i = 0; i < text.size() && i < kMaxShown; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7F) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02X", c);
+      out += escaped;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (text.size() > kMaxShown) out += "...";
+  return out + "\"";
+}
+
+}  // namespace emu::tmpl
