@@ -63,7 +63,7 @@ TEST_CASE("an unknown in-process handler is an error at CodeUri that lists the b
   stack.functions[0].code_uri_where = {"template.yaml", 12, 16};
   auto store = FunctionStore::build(stack, {});
   REQUIRE_FALSE(store.ok());
-  CHECK(store.error().message.find("template.yaml:12:16: WhoDisFunction.CodeUri: no handler named "
+  CHECK(store.error().message.find("template.yaml:12:16: Resources.WhoDisFunction.Properties.CodeUri: no handler named "
                                    "\"mystery\"") == 0);
   CHECK(store.error().message.find("whodis, oleoleole") != std::string::npos);
 }

@@ -91,8 +91,8 @@ Result<FunctionVersion> latest_from_spec(const tmpl::Stack& stack, const tmpl::F
   const auto* builtin = functions::find_builtin_handler(base.package);
   if (builtin == nullptr) {
     return Error{"TemplateError",
-                 spec.code_uri_where.to_string() + ": " + spec.logical_id +
-                     ".CodeUri: no handler named \"" + base.package + "\" (from \"" +
+                 spec.code_uri_where.to_string() + ": Resources." + spec.logical_id +
+                     ".Properties.CodeUri: no handler named \"" + base.package + "\" (from \"" +
                      spec.code_uri + "\") is built into this emulator. In-process mode runs " +
                      "the handler whose name is CodeUri's file name without .zip; built in: " +
                      known_handlers() + "."};
@@ -138,7 +138,7 @@ std::string lambda_timestamp_now() {
   std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  char text[40];
+  char text[64];
   std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03d+0000", utc.tm_year + 1900,
                 utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
                 static_cast<int>(ms % 1000));

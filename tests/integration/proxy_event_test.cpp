@@ -1,0 +1,111 @@
+// The Lambda proxy integration event (REST API, payload format 1.0) as the echo function receives
+// it, checked end to end through real HTTP. Reference: API Gateway developer guide, "Input format
+// of a Lambda function for proxy integration".
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "emulator_process.h"
+#include "http_client.h"
+#include "templates.h"
+
+namespace {
+
+using nlohmann::json;
+
+json echoed_event(const it::HttpResponse& response) {
+  REQUIRE(response.status == 200);
+  return json::parse(response.body);
+}
+
+}  // namespace
+
+TEST_CASE("echo receives the request's path, resource, stage and query as AWS builds them") {
+  it::EmulatorProcess emulator(it::test_template("faults.yaml"));
+  struct Case {
+    const char* target;
+    const char* resource;
+    const char* path;
+    const char* context_path;
+    json query;
+    json multi_value_query;
+    json path_parameters;
+  };
+  const Case cases[] = {
+      {"/Prod/echo", "/echo", "/echo", "/Prod/echo", nullptr, nullptr, nullptr},
+      {"/echo", "/echo", "/echo", "/Prod/echo", nullptr, nullptr, nullptr},
+      {"/Prod/echo?name=a%20b&x=1&x=2&flag", "/echo", "/echo", "/Prod/echo",
+       json{{"name", "a b"}, {"x", "2"}, {"flag", ""}},
+       json{{"name", {"a b"}}, {"x", {"1", "2"}}, {"flag", {""}}}, nullptr},
+      {"/Prod/echo/hello", "/echo/{name}", "/echo/hello", "/Prod/echo/hello", nullptr, nullptr,
+       json{{"name", "hello"}}},
+      {"/echo/caf%C3%A9", "/echo/{name}", nullptr, nullptr, nullptr, nullptr,
+       json{{"name", "caf\xC3\xA9"}}},
+  };
+  for (const auto& c : cases) {
+    INFO("target: " << std::string(c.target));
+    auto response = it::get(emulator.url(c.target), {{"X-Test", "yes"}, {"User-Agent", "it-agent"}});
+    auto event = echoed_event(response);
+    CAPTURE(event.dump());
+    CHECK(event["httpMethod"] == "GET");
+    CHECK(event["resource"] == c.resource);
+    if (c.path != nullptr) CHECK(event["path"] == c.path);
+    CHECK(event["queryStringParameters"] == c.query);
+    CHECK(event["multiValueQueryStringParameters"] == c.multi_value_query);
+    CHECK(event["pathParameters"] == c.path_parameters);
+    CHECK(event["stageVariables"] == nullptr);
+    CHECK(event["headers"]["X-Test"] == "yes");
+    CHECK(event["multiValueHeaders"]["X-Test"] == json{"yes"});
+    CHECK(event["body"] == nullptr);
+    CHECK(event["isBase64Encoded"] == false);
+
+    const json& context = event["requestContext"];
+    CHECK(context["stage"] == "Prod");
+    if (c.context_path != nullptr) CHECK(context["path"] == c.context_path);
+    CHECK(context["resourcePath"] == c.resource);
+    CHECK(context["httpMethod"] == "GET");
+    CHECK(context["accountId"] == "123456789012");
+    CHECK(context["protocol"] == "HTTP/1.1");
+    CHECK(context["identity"]["sourceIp"] == "127.0.0.1");
+    CHECK(context["identity"]["userAgent"] == "it-agent");
+    // The id the function sees is the one the caller gets back.
+    CHECK(context["requestId"] == response.header("x-amzn-RequestId"));
+    CHECK(context["extendedRequestId"] == response.header("x-amz-apigw-id"));
+  }
+}
+
+TEST_CASE("each request gets a fresh requestId") {
+  it::EmulatorProcess emulator(it::test_template("faults.yaml"));
+  auto first = echoed_event(it::get(emulator.url("/Prod/echo")));
+  auto second = echoed_event(it::get(emulator.url("/Prod/echo")));
+  const std::string first_id = first["requestContext"]["requestId"];
+  const std::string second_id = second["requestContext"]["requestId"];
+  CHECK(first_id.size() == 36);  // a UUID
+  CHECK(first_id != second_id);
+  CHECK(first["requestContext"]["requestTimeEpoch"].is_number_integer());
+  CHECK(first["requestContext"]["requestTimeEpoch"] <= second["requestContext"]["requestTimeEpoch"]);
+}
+
+TEST_CASE("a text body is passed as text and a binary body as base64") {
+  it::EmulatorProcess emulator(it::test_template("faults.yaml"));
+  struct Case {
+    const char* content_type;
+    std::string body;
+    json expected_body;
+    bool base64;
+  };
+  const Case cases[] = {
+      {"application/json", R"({"hello":"world"})", R"({"hello":"world"})", false},
+      {"text/plain; charset=utf-8", "h\xC3\xA9llo", "h\xC3\xA9llo", false},
+      {"application/octet-stream", std::string("\x00\x01\xFF", 3), "AAH/", true},
+  };
+  for (const auto& c : cases) {
+    INFO("content_type: " << std::string(c.content_type));
+    auto event = echoed_event(
+        it::request("POST", emulator.url("/Prod/echo"), {{"Content-Type", c.content_type}}, c.body));
+    CHECK(event["httpMethod"] == "POST");
+    CHECK(event["body"] == c.expected_body);
+    CHECK(event["isBase64Encoded"] == c.base64);
+  }
+}
