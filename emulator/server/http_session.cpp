@@ -70,9 +70,30 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == http::error::header_limit) reason = Rejection::kHeaderTooLarge;
     unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
     keep_alive_ = false;
+    unread_request_ = true;
     HttpResponse response = handler_->rejection(reason, version);
     response.keep_alive(false);
     write(std::move(response));
+  }
+
+  // After refusing a request whose body is still arriving: closing at once would make the
+  // kernel reset the connection (unread data), and the client might lose the response. So stop
+  // sending, then read and discard until the client closes or a short deadline passes
+  // ("lingering close", as HTTP servers do).
+  void drain_then_close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(5));
+    discard_ = std::make_unique<char[]>(kDiscardSize);
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(net::buffer(discard_.get(), kDiscardSize),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->close();
+                              self->drain();
+                            });
   }
 
   void write(HttpResponse response) {
@@ -83,6 +104,7 @@ class Session : public std::enable_shared_from_this<Session> {
     http::async_write(stream_, *message,
                       [self = shared_from_this(), message](beast::error_code ec, std::size_t) {
                         if (ec) return self->close();
+                        if (self->unread_request_) return self->drain_then_close();
                         if (!message->keep_alive()) return self->close();
                         self->read(false);
                       });
@@ -101,6 +123,9 @@ class Session : public std::enable_shared_from_this<Session> {
   ServerLimits limits_;
   ClientInfo client_;
   bool keep_alive_ = true;
+  bool unread_request_ = false;  // a refused request's body may still be arriving
+  static constexpr std::size_t kDiscardSize = 64 * 1024;
+  std::unique_ptr<char[]> discard_;
 };
 
 }  // namespace

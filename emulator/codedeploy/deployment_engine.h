@@ -1,0 +1,104 @@
+// DeploymentEngine: runs CodeDeploy deployments of Lambda aliases on the virtual Clock.
+//
+// Lifecycle (CodeDeploy user guide, "What happens during an AWS Lambda deployment"):
+//   BeforeAllowTraffic  invokes the PreTraffic hook (asynchronously, with {"DeploymentId",
+//                       "LifecycleEventHookExecutionId"}) and waits for its
+//                       PutLifecycleEventHookExecutionStatus; no traffic reaches the new
+//                       version before it succeeds.
+//   AllowTraffic        shifts the alias's weights along the configuration's timeline.
+//   AfterAllowTraffic   invokes the PostTraffic hook the same way.
+// A hook reporting Failed, a hook invocation that errors, or no report within one hour of
+// virtual time fails the event. A failed or stopped deployment with auto-rollback returns the
+// alias to 100 % of the old version at once and records a rollback deployment, as CodeDeploy
+// does; its status is Failed (Stopped for StopDeployment).
+//
+// Thread-safe: every state change happens under one mutex; alias changes go through the
+// FunctionStore, which publishes them atomically, so a request sees exactly one routing.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "emulator/codedeploy/deployment.h"
+#include "emulator/core/clock.h"
+#include "emulator/core/result.h"
+#include "emulator/lambda/lambda_service.h"
+
+namespace emu::codedeploy {
+
+struct DeploymentRequest {
+  std::string application_name;
+  std::string group_name;
+  DeploymentConfig config;
+  std::string function_name;      // as the FunctionStore knows it
+  std::string alias;
+  std::string from_version;
+  std::string to_version;
+  std::string pre_traffic_hook;   // function name, "" = none
+  std::string post_traffic_hook;  // function name, "" = none
+  bool auto_rollback = true;      // SAM's DEPLOYMENT_FAILURE / STOP_ON_REQUEST events
+  std::string description;
+};
+
+// How long CodeDeploy waits for a hook's status (CodeDeploy user guide: a Lambda hook must
+// report within one hour).
+inline constexpr std::chrono::milliseconds kHookTimeout = std::chrono::hours(1);
+
+class DeploymentEngine {
+ public:
+  // Both must outlive the engine.
+  DeploymentEngine(Clock& clock, lambda::LambdaService& lambda) : clock_(clock), lambda_(lambda) {}
+  ~DeploymentEngine();
+
+  // Creates the deployment and starts it at once. Refused (DeploymentLimitExceededException)
+  // while another deployment of the same function is in progress.
+  Result<std::string> start(DeploymentRequest request);
+
+  // Errors: DeploymentDoesNotExistException, InvalidDeploymentIdException.
+  Result<Deployment> get(const std::string& id) const;
+  std::vector<Deployment> list() const;  // oldest first
+  bool in_progress(const std::string& function_name) const;
+
+  // A hook's report. Errors as CodeDeploy's: DeploymentDoesNotExistException,
+  // InvalidLifecycleEventHookExecutionIdException, LifecycleEventAlreadyCompletedException,
+  // InvalidLifecycleEventHookExecutionStatusException (status must be Succeeded or Failed).
+  Result<bool> put_hook_status(const std::string& deployment_id, const std::string& execution_id,
+                               const std::string& status);
+
+  // StopDeployment. Errors: DeploymentDoesNotExistException, DeploymentAlreadyCompletedException.
+  Result<bool> stop(const std::string& deployment_id, bool auto_rollback);
+
+  // Increases on every change of any deployment; wait_for_change blocks (not on an I/O thread!)
+  // until it differs from `seen` or `timeout` passes, and returns the current value.
+  std::uint64_t generation() const;
+  std::uint64_t wait_for_change(std::uint64_t seen, std::chrono::milliseconds timeout) const;
+
+  Clock& clock() { return clock_; }
+
+ private:
+  struct Record;
+  void begin_event(Record& record, std::size_t index);
+  void run_hook(Record& record, std::size_t index);
+  void start_traffic(Record& record);
+  void apply_step(Record& record, std::size_t step);
+  void succeed_event(Record& record, std::size_t index);
+  void fail(Record& record, const std::string& code, const std::string& message,
+            bool stopped = false, bool rollback = true);
+  void finish(Record& record, DeploymentStatus status);
+  Result<bool> set_weight(Record& record, double weight);
+  void changed();
+
+  Clock& clock_;
+  lambda::LambdaService& lambda_;
+  mutable std::mutex mutex_;
+  mutable std::condition_variable change_;
+  std::uint64_t generation_ = 0;
+  std::map<std::string, std::unique_ptr<Record>> records_;  // by id
+  std::vector<std::string> order_;                          // ids, oldest first
+};
+
+}  // namespace emu::codedeploy
