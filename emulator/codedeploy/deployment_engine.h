@@ -51,7 +51,7 @@ inline constexpr std::chrono::milliseconds kHookTimeout = std::chrono::hours(1);
 class DeploymentEngine {
  public:
   // Both must outlive the engine.
-  DeploymentEngine(Clock& clock, lambda::LambdaService& lambda) : clock_(clock), lambda_(lambda) {}
+  DeploymentEngine(Clock& clock, lambda::LambdaService& lambda);
   ~DeploymentEngine();
 
   // Creates the deployment and starts it at once. Refused (DeploymentLimitExceededException)
@@ -91,6 +91,9 @@ class DeploymentEngine {
   void finish(Record& record, DeploymentStatus status);
   Result<bool> set_weight(Record& record, double weight);
   void changed();
+  // Runs the record's deferred work (hook invocations) with the mutex released, then retakes
+  // it: an invoker may answer synchronously and its callback locks the engine.
+  void run_deferred(std::unique_lock<std::mutex>& lock, Record& record);
 
   Clock& clock_;
   lambda::LambdaService& lambda_;
