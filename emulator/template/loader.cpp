@@ -164,7 +164,8 @@ Result<Stack> load(const std::string& text, const std::string& display_path,
   for (const auto& [name, value] : parameters.value()) stack.parameters[name] = value.text;
 
   StackScope scope(ScopeInputs{pseudo, std::move(parameters.value()), root->find("Conditions"),
-                               root->find("Mappings"), &resources.value(), false});
+                               root->find("Mappings"), &resources.value(), false,
+                               options.function_versions});
   if (auto error = evaluate_all_conditions(root.value(), scope)) return *error;
   if (auto error = scope.decide_created_resources()) return *error;
   auto implicit = needs_implicit_api(resources.value(), scope);

@@ -17,6 +17,10 @@ struct LoadOptions {
   std::map<std::string, std::string> parameter_overrides;
   std::string region = "us-east-1";                     // AWS::Region
   std::string stack_name;                               // AWS::StackName; "" = template's folder name
+  // The published version `Ref <Function>.Version` names, by function logical id; a function
+  // not listed is at version 1, as after a first deploy. A redeploy passes the versions it is
+  // about to publish, as SAM's new Version resource would resolve to them.
+  std::map<std::string, int> function_versions;
 };
 
 // Reads and resolves the template at options.template_path.

@@ -183,7 +183,10 @@ Result<std::string> StackScope::version_or_alias(const ResourceDecl& function,
                           "with AutoPublishAlias; add AutoPublishAlias to " + function.logical_id);
   auto name = function_name(function, where, path);
   if (!name) return name.error();
-  return function_arn(name.value()) + ":" + (which == "Version" ? "1" : *alias.value());
+  if (which != "Version") return function_arn(name.value()) + ":" + *alias.value();
+  auto version = inputs_.function_versions.find(function.logical_id);
+  int number = version == inputs_.function_versions.end() ? 1 : version->second;
+  return function_arn(name.value()) + ":" + std::to_string(number);
 }
 
 // SAM's generated resources that a template may name: "<Function>.Version", "<Function>.Alias",

@@ -31,6 +31,7 @@ struct ScopeInputs {
   const Node* mappings = nullptr;        // the Mappings section, or nullptr
   const std::vector<ResourceDecl>* resources = nullptr;  // must outlive the scope
   bool has_implicit_api = false;         // SAM creates ServerlessRestApi
+  std::map<std::string, int> function_versions;  // LoadOptions::function_versions
 };
 
 class StackScope : public Resolver {
