@@ -53,7 +53,8 @@ struct Fixture {
   Fixture() {
     log::set_quiet(true);
     std::vector<std::string> warnings;
-    routes = apigw::RouteTable::build(stack, warnings);
+    routes.store(
+        std::make_shared<const apigw::RouteTable>(apigw::RouteTable::build(stack, warnings)));
     auto built = lambda::FunctionStore::build(stack, {});
     REQUIRE(built.ok());
     store = std::move(built).value();
@@ -73,7 +74,7 @@ struct Fixture {
   }
 
   tmpl::Stack stack = one_route_stack();
-  apigw::RouteTable routes;
+  apigw::RouteTableHolder routes{nullptr};
   ScriptedInvoker invoker;
   SeededRandom random{1};
   lambda::InvocationMetrics metrics;

@@ -84,7 +84,8 @@ void Gateway::handle(server::HttpRequest request, const server::ClientInfo& clie
   exchange->target = std::string(request.target());
   unsigned version = request.version();
 
-  RouteMatch match = routes_.match(request.method_string(), path_of(request.target()));
+  auto routes = routes_.load();  // held while `match` points into it
+  RouteMatch match = routes->match(request.method_string(), path_of(request.target()));
   if (match.status != RouteMatch::Status::kMatched) {
     auto response = make_gateway_error(GatewayError::kMissingAuthenticationToken, version);
     stamp(response, *exchange);

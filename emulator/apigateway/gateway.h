@@ -7,7 +7,7 @@
 
 #include <memory>
 
-#include "emulator/apigateway/route_table.h"
+#include "emulator/apigateway/route_table_holder.h"
 #include "emulator/lambda/lambda_service.h"
 #include "emulator/server/request_handler.h"
 
@@ -16,7 +16,7 @@ namespace emu::apigw {
 class Gateway final : public server::RequestHandler {
  public:
   // Both must outlive the gateway.
-  Gateway(const RouteTable& routes, lambda::LambdaService& lambda)
+  Gateway(const RouteTableHolder& routes, lambda::LambdaService& lambda)
       : routes_(routes), lambda_(lambda) {}
 
   void handle(server::HttpRequest request, const server::ClientInfo& client,
@@ -24,7 +24,7 @@ class Gateway final : public server::RequestHandler {
   server::HttpResponse rejection(server::Rejection reason, unsigned http_version) override;
 
  private:
-  const RouteTable& routes_;
+  const RouteTableHolder& routes_;
   lambda::LambdaService& lambda_;
 };
 

@@ -1,6 +1,7 @@
 #include "emulator/cli/options.h"
 
 #include <charconv>
+#include <cstdlib>
 
 namespace emu::cli {
 namespace {
@@ -34,6 +35,7 @@ AWS-compatible endpoints.
   --region R                     AWS::Region (default us-east-1)
   --stack-name S                 AWS::StackName (default: the template's folder name)
   --seed N                       makes weighted alias routing reproducible (default: from clock)
+  --time-scale N                 virtual seconds per real second for deployments (default 1)
   --help                         this text
   --version                      the emulator's version
 )";
@@ -82,6 +84,16 @@ Result<Options> parse_options(const std::vector<std::string>& arguments) {
       if (ec != std::errc() || end != digits.data() + digits.size())
         return usage_error("--seed " + digits + ": expected a non-negative whole number");
       options.seed = seed;
+    } else if (argument == "--time-scale") {
+      auto text = value("--time-scale");
+      if (!text.ok()) return text.error();
+      char* end = nullptr;
+      double scale = std::strtod(text.value().c_str(), &end);
+      if (end == text.value().c_str() || *end != '\0' || !(scale > 0) || scale > 1e6)
+        return usage_error("--time-scale " + text.value() +
+                           ": expected a number of virtual seconds per real second, "
+                           "greater than 0 (e.g. 60 plays a 5-minute canary in 5 s)");
+      options.time_scale = scale;
     } else if (argument == "--parameter-overrides") {
       // Takes every following argument up to the next flag, as SAM CLI does.
       std::size_t before = options.parameter_overrides.size();

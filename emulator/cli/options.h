@@ -1,7 +1,7 @@
 // The command line of `emulator` (docs/cli.md):
 //   emulator [TEMPLATE] [--port N] [--aws-port N] [--host ADDR]
 //            [--parameter-overrides K=V ...] [--env-vars FILE.json] [--region R]
-//            [--stack-name S] [--seed N] [--help] [--version]
+//            [--stack-name S] [--seed N] [--time-scale N] [--help] [--version]
 #pragma once
 
 #include <cstdint>
@@ -23,6 +23,7 @@ struct Options {
   std::string region = "us-east-1";
   std::string stack_name;         // "" = the template's folder name
   std::optional<std::uint64_t> seed;  // weighted alias routing; none = seeded from the clock
+  double time_scale = 1.0;        // virtual seconds per real second for deployments (> 0)
   bool help = false;
   bool version = false;
 };

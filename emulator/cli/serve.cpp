@@ -7,6 +7,10 @@
 
 #include "emulator/apigateway/gateway.h"
 #include "emulator/cli/startup_report.h"
+#include "emulator/codedeploy/deployment_engine.h"
+#include "emulator/control/control_api.h"
+#include "emulator/control/redeployer.h"
+#include "emulator/core/clock.h"
 #include "emulator/core/log.h"
 #include "emulator/core/random.h"
 #include "emulator/lambda/function_store.h"
@@ -32,7 +36,7 @@ std::string url_of(const std::string& host, std::uint16_t port) {
   return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-Result<tmpl::Stack> load(const Options& options) {
+Result<tmpl::LoadOptions> load_options_for(const Options& options) {
   auto overrides = tmpl::parse_parameter_overrides(options.parameter_overrides);
   if (!overrides.ok()) return overrides.error();
   tmpl::LoadOptions load_options;
@@ -40,7 +44,7 @@ Result<tmpl::Stack> load(const Options& options) {
   load_options.parameter_overrides = overrides.value();
   load_options.region = options.region;
   load_options.stack_name = options.stack_name;
-  return tmpl::load_stack(load_options);
+  return load_options;
 }
 
 Result<std::unique_ptr<lambda::FunctionStore>> build_functions(const Options& options,
@@ -68,7 +72,12 @@ void run_io_threads(boost::asio::io_context& io) {
 }  // namespace
 
 int serve(const Options& options) {
-  auto stack = load(options);
+  auto load_options = load_options_for(options);
+  if (!load_options.ok()) {
+    log::error(load_options.error().message);
+    return kExitBadInput;
+  }
+  auto stack = tmpl::load_stack(load_options.value());
   if (!stack.ok()) {
     log::error(stack.error().message);
     return kExitBadInput;
@@ -99,7 +108,8 @@ int serve(const Options& options) {
     return kExitBadInput;
   }
   std::vector<std::string> warnings = stack->warnings;
-  auto routes = apigw::RouteTable::build(stack.value(), warnings);
+  apigw::RouteTableHolder routes(
+      std::make_shared<const apigw::RouteTable>(apigw::RouteTable::build(stack.value(), warnings)));
   for (const auto& warning : warnings) log::warn(warning);
 
   // Destroyed explicitly below, before the objects its running tasks call back into.
@@ -108,11 +118,15 @@ int serve(const Options& options) {
   SeededRandom random(options.seed ? *options.seed : seed_from_clock());
   lambda::InvocationMetrics metrics;
   lambda::LambdaService lambda_service(*functions.value(), invoker, random, metrics);
+  ScaledClock clock(io.get_executor(), options.time_scale);
+  codedeploy::DeploymentEngine engine(clock, lambda_service);
+  control::Redeployer redeployer(load_options.value(), stack.value(), routes, lambda_service,
+                                 engine);
 
   log::info("Loaded " + options.template_path + ": " + std::to_string(stack->functions.size()) +
             " functions, " + std::to_string(stack->apis.size()) + " APIs (stack " +
             stack->stack_name + ", region " + stack->region + ")");
-  for (const auto& line : startup_lines(stack.value(), routes, api_url)) log::info(line);
+  for (const auto& line : startup_lines(stack.value(), *routes.load(), api_url)) log::info(line);
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signal) {
@@ -126,7 +140,9 @@ int serve(const Options& options) {
 
   aws_server.value()->start(std::make_shared<server::AwsEndpoint>(
       std::vector<std::shared_ptr<server::AwsService>>{
-          std::make_shared<lambda::LambdaApi>(lambda_service)}));
+          std::make_shared<lambda::LambdaApi>(lambda_service),
+          std::make_shared<control::ControlApi>(redeployer, engine, lambda_service,
+                                                options.time_scale)}));
   log::info("AWS endpoints (Lambda API) listening on " + aws_url);
   api_server.value()->start(std::make_shared<apigw::Gateway>(routes, lambda_service));
   log::info("API Gateway listening on " + api_url);

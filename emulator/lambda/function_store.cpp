@@ -112,6 +112,30 @@ Result<FunctionVersion> latest_from_spec(const tmpl::Stack& stack, const tmpl::F
   return base;
 }
 
+// A function as a first deploy leaves it: $LATEST, and with an API alias also version 1 and the
+// alias pointing at it (SAM docs, "AutoPublishAlias").
+std::shared_ptr<LambdaFunction> first_deploy(const FunctionVersion& base,
+                                             const std::string& api_alias,
+                                             const std::string& region,
+                                             const StoreOptions& options) {
+  auto function = std::make_shared<LambdaFunction>();
+  function->logical_id = base.logical_id;
+  function->name = base.function_name;
+  function->arn = base.function_arn;
+  function->latest = derive_version(base, "$LATEST", region, options);
+  if (!api_alias.empty()) {
+    function->api_alias = api_alias;
+    function->versions.push_back(derive_version(base, "1", region, options));
+    function->last_version_number = 1;
+    auto alias = std::make_shared<Alias>();
+    alias->name = api_alias;
+    alias->function_version = "1";
+    alias->revision_id = ids::new_request_id();
+    function->aliases.emplace(api_alias, alias);
+  }
+  return function;
+}
+
 Error function_not_found(const std::string& arn) {
   return errors::resource_not_found("Function not found: " + arn);
 }
@@ -159,21 +183,8 @@ Result<std::unique_ptr<FunctionStore>> FunctionStore::build(const tmpl::Stack& s
   for (const auto& spec : stack.functions) {
     auto base = latest_from_spec(stack, spec, options);
     if (!base.ok()) return base.error();
-    auto function = std::make_shared<LambdaFunction>();
-    function->logical_id = spec.logical_id;
-    function->name = spec.function_name;
-    function->arn = base->function_arn;
-    function->latest = derive_version(base.value(), "$LATEST", stack.region, options);
-    if (spec.auto_publish_alias) {
-      function->api_alias = *spec.auto_publish_alias;
-      function->versions.push_back(derive_version(base.value(), "1", stack.region, options));
-      function->last_version_number = 1;
-      auto alias = std::make_shared<Alias>();
-      alias->name = *spec.auto_publish_alias;
-      alias->function_version = "1";
-      alias->revision_id = ids::new_request_id();
-      function->aliases.emplace(alias->name, alias);
-    }
+    auto function = first_deploy(base.value(), spec.auto_publish_alias.value_or(""),
+                                 stack.region, options);
     snapshot->index.emplace(spec.function_name, snapshot->functions.size());
     snapshot->index.emplace(spec.logical_id, snapshot->functions.size());
     snapshot->functions.push_back(std::move(function));
@@ -194,6 +205,31 @@ Result<LambdaFunctionPtr> FunctionStore::existing(std::string_view function) con
                               stack_.account_id + ":function:" + std::string(function));
   }
   return found;
+}
+
+Result<FunctionVersion> FunctionStore::candidate(const tmpl::Stack& stack,
+                                                 const tmpl::FunctionSpec& spec) const {
+  return latest_from_spec(stack, spec, options_);
+}
+
+Result<LambdaFunctionPtr> FunctionStore::replace_latest(const FunctionVersion& candidate,
+                                                        const std::string& api_alias) {
+  std::lock_guard lock(write_mutex_);
+  auto current = find(candidate.function_name);
+  auto latest = derive_version(candidate, "$LATEST", stack_.region, options_);
+  if (current) {
+    auto updated = std::make_shared<LambdaFunction>(*current);
+    updated->latest = latest;
+    publish(updated);
+    return LambdaFunctionPtr(updated);
+  }
+  auto added = first_deploy(candidate, api_alias, stack_.region, options_);
+  auto next = std::make_shared<Snapshot>(*snapshot_.load());
+  next->index.emplace(added->name, next->functions.size());
+  next->index.emplace(added->logical_id, next->functions.size());
+  next->functions.push_back(added);
+  snapshot_.store(std::move(next));
+  return LambdaFunctionPtr(added);
 }
 
 Result<FunctionVersionPtr> FunctionStore::update_configuration(std::string_view function,

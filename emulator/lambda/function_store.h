@@ -80,6 +80,15 @@ class FunctionStore {
                                 const AliasChange& change, std::string_view revision_id);
   Result<bool> delete_alias(std::string_view function, std::string_view name);
 
+  // For a redeploy. The $LATEST a template function would have, built but not stored: compare it
+  // with the version in service (FunctionVersion::same_code_and_configuration). Fails as build()
+  // does for unknown code.
+  Result<FunctionVersion> candidate(const tmpl::Stack& stack, const tmpl::FunctionSpec& spec) const;
+  // Makes `candidate` the function's $LATEST. A function not yet in the store is added; with
+  // `api_alias` it also gets version 1 and that alias, as a first deploy.
+  Result<LambdaFunctionPtr> replace_latest(const FunctionVersion& candidate,
+                                           const std::string& api_alias);
+
  private:
   FunctionStore(SnapshotPtr initial, tmpl::Stack stack, StoreOptions options);
 

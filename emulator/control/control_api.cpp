@@ -1,0 +1,157 @@
+#include "emulator/control/control_api.h"
+
+#include "emulator/server/aws_protocol.h"
+
+namespace emu::control {
+namespace {
+
+namespace http = boost::beast::http;
+using Json = nlohmann::json;
+
+constexpr std::string_view kPrefix = "/emulator/";
+constexpr std::chrono::seconds kObservedWindow{10};
+
+Json optional_ms(const std::optional<std::chrono::milliseconds>& value) {
+  return value ? Json(value->count()) : Json();
+}
+
+Json deployment_status(const codedeploy::Deployment& d) {
+  Json events = Json::array();
+  for (const auto& event : d.events)
+    events.push_back({{"name", event.name},
+                      {"status", event.status},
+                      {"hookFunction", event.hook_function},
+                      {"diagnostics", event.diagnostics}});
+  return {{"deploymentId", d.id},
+          {"functionName", d.function_name},
+          {"alias", d.alias},
+          {"deploymentConfigName", d.config.name},
+          {"fromVersion", d.from_version},
+          {"toVersion", d.to_version},
+          {"status", codedeploy::to_string(d.status)},
+          {"creator", d.creator},
+          {"events", events},
+          {"newVersionWeight", d.new_version_weight},
+          {"nextShiftAt", optional_ms(d.next_shift_at)},
+          {"nextWeight", d.next_weight ? Json(*d.next_weight) : Json()},
+          {"createTime", d.create_time.count()},
+          {"completeTime", optional_ms(d.complete_time)},
+          {"errorCode", d.error_code},
+          {"errorMessage", d.error_message},
+          {"rollbackDeploymentId", d.rollback_deployment_id}};
+}
+
+Json change_json(const FunctionChange& c) {
+  Json change = {{"logicalId", c.logical_id},   {"functionName", c.function_name},
+                 {"action", c.action},          {"fromVersion", c.from_version},
+                 {"toVersion", c.to_version}};
+  if (!c.deployment_id.empty()) {
+    change["deploymentId"] = c.deployment_id;
+    change["deploymentConfigName"] = c.deployment_config_name;
+  }
+  return change;
+}
+
+}  // namespace
+
+bool ControlApi::accepts(const server::HttpRequest& request) const {
+  return request.target().starts_with(kPrefix);
+}
+
+void ControlApi::handle(server::HttpRequest request, const server::ClientInfo&,
+                        server::Respond respond) {
+  std::string_view target = request.target();
+  target = target.substr(0, target.find('?'));
+  if (target == "/emulator/status" && request.method() == http::verb::get)
+    return respond(status(request.version()));
+  if (target == "/emulator/deploy" && request.method() == http::verb::post)
+    return respond(deploy(request));
+  respond(server::rest_json_error(
+      Error{"UnknownOperationException",
+            "The emulator's control API has GET /emulator/status and POST /emulator/deploy; not " +
+                std::string(request.method_string()) + " " + std::string(request.target())},
+      request.version()));
+}
+
+server::HttpResponse ControlApi::status(unsigned http_version) const {
+  Json deployments = Json::array();
+  for (const auto& d : engine_.list()) deployments.push_back(deployment_status(d));
+  Json aliases = Json::array();
+  for (const auto& function : lambda_.store().snapshot()->functions) {
+    for (const auto& [name, alias] : function->aliases) {
+      Json weights = Json::object();
+      double additional = 0;
+      for (const auto& [version, weight] : alias->additional_weights) {
+        weights[version] = weight;
+        additional += weight;
+      }
+      weights[alias->function_version] = 1.0 - additional;
+      Json observed = Json::object();
+      for (const auto& [version, count] :
+           lambda_.metrics().recent_split(function->name, kObservedWindow))
+        observed[version] = count;
+      aliases.push_back({{"functionName", function->name},
+                         {"logicalId", function->logical_id},
+                         {"alias", name},
+                         {"weights", weights},
+                         {"observed", observed}});
+    }
+  }
+  Json body = {{"now", engine_.clock().now().count()},
+               {"timeScale", time_scale_},
+               {"generation", engine_.generation()},
+               {"deployments", deployments},
+               {"aliases", aliases}};
+  return server::json_response(200, body, http_version);
+}
+
+server::HttpResponse ControlApi::deploy(const server::HttpRequest& request) {
+  unsigned version = request.version();
+  Json body = request.body().empty() ? Json::object() : Json::parse(request.body(), nullptr, false);
+  if (body.is_discarded() || !body.is_object())
+    return server::rest_json_error(
+        Error{"SerializationException", "the deploy request body must be a JSON object"}, version);
+  DeployRequest deploy_request;
+  if (auto path = body.find("templatePath"); path != body.end() && !path->is_null()) {
+    if (!path->is_string())
+      return server::rest_json_error(
+          Error{"ValidationException", "templatePath must be a string"}, version);
+    deploy_request.template_path = path->get<std::string>();
+  }
+  if (auto overrides = body.find("parameterOverrides");
+      overrides != body.end() && !overrides->is_null()) {
+    if (!overrides->is_object())
+      return server::rest_json_error(
+          Error{"ValidationException", "parameterOverrides must be an object of strings"},
+          version);
+    for (const auto& [key, value] : overrides->items()) {
+      if (!value.is_string())
+        return server::rest_json_error(
+            Error{"ValidationException", "parameterOverrides." + key + " must be a string"},
+            version);
+      deploy_request.parameter_overrides[key] = value.get<std::string>();
+    }
+  }
+  auto outcome = redeployer_.deploy(deploy_request);
+  if (!outcome.ok()) {
+    auto error = outcome.error();
+    auto response = server::rest_json_error(error, version);
+    if (error.code == "DeploymentInProgressException")
+      response.result(http::status::conflict);
+    return response;
+  }
+  Json changes = Json::array();
+  Json deployments = Json::array();
+  for (const auto& change : outcome->changes) {
+    changes.push_back(change_json(change));
+    if (!change.deployment_id.empty()) deployments.push_back(change.deployment_id);
+  }
+  return server::json_response(200,
+                               {{"message", outcome->message},
+                                {"changes", changes},
+                                {"deployments", deployments},
+                                {"routesChanged", outcome->routes_changed}},
+                               version);
+}
+
+}  // namespace emu::control
