@@ -7,7 +7,9 @@
 
 #include "emulator/apigateway/gateway.h"
 #include "emulator/cli/startup_report.h"
+#include "emulator/codedeploy/codedeploy_api.h"
 #include "emulator/codedeploy/deployment_engine.h"
+#include "emulator/codedeploy/deployment_groups.h"
 #include "emulator/control/control_api.h"
 #include "emulator/control/redeployer.h"
 #include "emulator/core/clock.h"
@@ -141,9 +143,12 @@ int serve(const Options& options) {
   aws_server.value()->start(std::make_shared<server::AwsEndpoint>(
       std::vector<std::shared_ptr<server::AwsService>>{
           std::make_shared<lambda::LambdaApi>(lambda_service),
+          std::make_shared<codedeploy::CodeDeployApi>(
+              engine, codedeploy::application_for(stack.value()),
+              codedeploy::all_configs(stack.value()), stack->region, stack->account_id),
           std::make_shared<control::ControlApi>(redeployer, engine, lambda_service,
                                                 options.time_scale)}));
-  log::info("AWS endpoints (Lambda API) listening on " + aws_url);
+  log::info("AWS endpoints (Lambda API) listening on " + aws_url);  // tests parse this line
   api_server.value()->start(std::make_shared<apigw::Gateway>(routes, lambda_service));
   log::info("API Gateway listening on " + api_url);
 

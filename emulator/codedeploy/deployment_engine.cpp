@@ -250,9 +250,10 @@ void DeploymentEngine::succeed_event(Record& record, std::size_t index) {
 }
 
 void DeploymentEngine::fail(Record& record, const std::string& code, const std::string& message,
-                            bool stopped, bool rollback) {
+                            bool stopped, std::optional<bool> rollback_choice) {
   auto& d = record.deployment;
   if (d.finished()) return;
+  bool rollback = rollback_choice.value_or(d.auto_rollback);
   for (auto timer : record.timers) clock_.cancel(timer);
   record.timers.clear();
   for (auto& event : d.events) {
@@ -270,7 +271,7 @@ void DeploymentEngine::fail(Record& record, const std::string& code, const std::
   d.next_weight.reset();
   log_event(d, (stopped ? "stopped: " : "failed: ") + code + ": " + message);
 
-  if (rollback && d.auto_rollback) {
+  if (rollback) {
     // CodeDeploy rolls back by redeploying the last good revision in a new deployment; for
     // Lambda that moves the alias back to the old version at once.
     auto rollback_record = std::make_unique<Record>();

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,8 +87,10 @@ class DeploymentEngine {
   void start_traffic(Record& record);
   void apply_step(Record& record, std::size_t step);
   void succeed_event(Record& record, std::size_t index);
+  // Ends the deployment as Failed (or Stopped). `rollback` decides whether the alias returns to
+  // the old version; unset, the deployment's own auto-rollback setting decides.
   void fail(Record& record, const std::string& code, const std::string& message,
-            bool stopped = false, bool rollback = true);
+            bool stopped = false, std::optional<bool> rollback = std::nullopt);
   void finish(Record& record, DeploymentStatus status);
   Result<bool> set_weight(Record& record, double weight);
   void changed();
