@@ -21,9 +21,7 @@ using Env = std::map<std::string, std::string, std::less<>>;
 constexpr const char* kCurrentVersion =
     "arn:aws:lambda:us-east-1:123456789012:function:sam-app-OleOleOleFunction-ABC:2";
 constexpr const char* kInvokeTarget =
-    "/2015-03-31/functions/"
-    "arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Asam-app-OleOleOleFunction-ABC%3A2"
-    "/invocations";
+    "/2015-03-31/functions/sam-app-OleOleOleFunction-ABC/invocations?Qualifier=2";
 constexpr const char* kPutTarget = "CodeDeploy_20141006.PutLifecycleEventHookExecutionStatus";
 
 // What CodeDeploy invokes a hook with.

@@ -224,15 +224,33 @@ AwsClient::AwsClient(const Context& context, std::chrono::milliseconds timeout)
   codedeploy_endpoint_ = resolve_endpoint(context, "CODEDEPLOY", "codedeploy", region_);
 }
 
+namespace {
+
+// Splits "NAME", "NAME:Q", "ACCOUNT:function:NAME[:Q]" or "arn:...:function:NAME[:Q]" into the
+// function's name and qualifier (AWS Lambda API Reference, "Invoke": FunctionName formats).
+std::pair<std::string, std::string> name_and_qualifier(std::string_view function_name) {
+  std::string_view rest = function_name;
+  if (auto marker = rest.find(":function:"); marker != std::string_view::npos)
+    rest = rest.substr(marker + 10);
+  auto colon = rest.find(':');
+  if (colon == std::string_view::npos) return {std::string(rest), ""};
+  return {std::string(rest.substr(0, colon)), std::string(rest.substr(colon + 1))};
+}
+
+}  // namespace
+
 // AWS Lambda API Reference, "Invoke": POST /2015-03-31/functions/FunctionName/invocations.
 InvokeResult AwsClient::invoke(std::string_view function_name,
                                const nlohmann::json& payload) const {
   std::string operation = "Lambda Invoke of " + std::string(function_name);
   std::string body = payload.dump();
+  auto [name, qualifier] = name_and_qualifier(function_name);
+  std::string url = lambda_endpoint_ + "/2015-03-31/functions/" + percent_encode(name) +
+                    "/invocations";
+  if (!qualifier.empty()) url += "?Qualifier=" + percent_encode(qualifier);
   auto response = post({.operation = operation,
                         .service = "lambda",
-                        .url = lambda_endpoint_ + "/2015-03-31/functions/" +
-                               percent_encode(function_name) + "/invocations",
+                        .url = url,
                         .headers = {"Content-Type: application/json"},
                         .body = body,
                         .region = region_,

@@ -54,13 +54,14 @@ class AwsClient {
 
   // Lambda Invoke, synchronous (RequestResponse): POST
   // {lambda endpoint}/2015-03-31/functions/{FunctionName}/invocations with `payload` as the body.
-  // `function_name` is a name, a partial ARN or an ARN, optionally ending in ":QUALIFIER"; it is
-  // percent-encoded whole into the path, as the AWS SDKs send it. A function that fails still
-  // answers 200 with `function_error` set. Throws FunctionError("AwsClientError", ...) when no
-  // answer arrives or the status is not 2xx (the message has the status, error type and message).
-  // Note: libcurl before its canonical-path fix (7.88 among them) signs an escaped path as sent,
-  // where AWS encodes it once more for the signature, so real Lambda refuses a name with escapes
-  // (any ARN); the emulator does not check signatures. See docs/functions.md.
+  // `function_name` is a name, a partial ARN or an ARN, optionally ending in ":QUALIFIER". The
+  // path carries only the function's name and the qualifier travels as ?Qualifier= (both forms
+  // are Invoke's), so the path never needs escaping: libcurl before its canonical-path fix (7.88
+  // among them) signs an escaped path as sent where AWS encodes it once more, which real Lambda
+  // would refuse. The name from an ARN means the same function in the caller's account and
+  // region, which is where a hook's target lives. A function that fails still answers 200 with
+  // `function_error` set. Throws FunctionError("AwsClientError", ...) when no answer arrives or
+  // the status is not 2xx (the message has the status, error type and message).
   InvokeResult invoke(std::string_view function_name, const nlohmann::json& payload) const;
 
   // CodeDeploy PutLifecycleEventHookExecutionStatus (JSON 1.1 protocol): reports a lifecycle
