@@ -122,11 +122,11 @@ void Gateway::handle(server::HttpRequest request, const server::ClientInfo& clie
 }
 
 server::HttpResponse Gateway::rejection(server::Rejection reason, unsigned http_version) {
-  auto error = reason == server::Rejection::kBodyTooLarge ? GatewayError::kRequestTooLarge
-                                                          : GatewayError::kBadRequest;
+  GatewayError error = GatewayError::kBadRequest;
+  if (reason == server::Rejection::kBodyTooLarge) error = GatewayError::kRequestTooLarge;
+  if (reason == server::Rejection::kHeaderTooLarge) error = GatewayError::kHeaderTooLarge;
+  if (reason == server::Rejection::kTooManyConnections) error = GatewayError::kTooManyConnections;
   auto response = make_gateway_error(error, http_version);
-  if (reason == server::Rejection::kHeaderTooLarge)
-    response.result(http::status::request_header_fields_too_large);
   Exchange exchange;
   stamp(response, exchange);
   return response;

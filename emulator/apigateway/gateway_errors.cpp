@@ -33,6 +33,16 @@ GatewayResponse describe(GatewayError error) {
     case GatewayError::kEndpointRequestTimedOut:
       return {http::status::gateway_timeout, R"({"message":"Endpoint request timed out"})",
               "InternalServerErrorException"};
+    // The emulator's own limits: a header value over API Gateway's 10,240-byte quota, and its
+    // connection cap (no AWS equivalent; AWS would throttle with 429/503).
+    case GatewayError::kHeaderTooLarge:
+      return {http::status::request_header_fields_too_large,
+              R"({"message":"Request Header Fields Too Large: a header value is over 10240 bytes"})",
+              "BadRequestException"};
+    case GatewayError::kTooManyConnections:
+      return {http::status::service_unavailable,
+              R"({"message":"Service Unavailable: the emulator has too many open connections"})",
+              "ServiceUnavailableException"};
   }
   return {http::status::internal_server_error, R"({"message":"Internal server error"})",
           "InternalServerErrorException"};

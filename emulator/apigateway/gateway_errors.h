@@ -17,6 +17,8 @@ enum class GatewayError {
   kBadRequest,                  // 400 {"message":"Bad Request"}, BadRequestException
   kInternalServerError,         // 502 {"message":"Internal server error"}, InternalServerErrorException
   kEndpointRequestTimedOut,     // 504 {"message":"Endpoint request timed out"}, InternalServerErrorException
+  kHeaderTooLarge,              // 431 {"message":"Request Header Fields Too Large"}, BadRequestException
+  kTooManyConnections,          // 503 {"message":"Service Unavailable: too many connections"}, ...
 };
 
 // The complete response for `error`, without x-amzn-RequestId / x-amz-apigw-id (the gateway adds

@@ -25,11 +25,18 @@ HttpResponse AwsEndpoint::rejection(Rejection reason, unsigned http_version) {
     return rest_json_error(
         Error{"RequestTooLargeException", "Request must be smaller than 6291456 bytes"},
         http_version);
-  return rest_json_error(Error{"SerializationException",
-                               reason == Rejection::kHeaderTooLarge
-                                   ? "The request's headers are too large"
-                                   : "The request is not valid HTTP/1.1"},
-                         http_version);
+  if (reason == Rejection::kTooManyConnections)
+    return rest_json_error(
+        Error{"ServiceException", "The emulator has too many open connections; retry later"},
+        http_version);
+  auto response = rest_json_error(Error{"SerializationException",
+                                        reason == Rejection::kHeaderTooLarge
+                                            ? "A request header value is over 10240 bytes"
+                                            : "The request is not valid HTTP/1.1"},
+                                  http_version);
+  if (reason == Rejection::kHeaderTooLarge)
+    response.result(boost::beast::http::status::request_header_fields_too_large);
+  return response;
 }
 
 }  // namespace emu::server

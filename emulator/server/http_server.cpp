@@ -1,5 +1,6 @@
 #include "emulator/server/http_server.h"
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
 #include "emulator/core/log.h"
@@ -12,7 +13,7 @@ using tcp = net::ip::tcp;
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(net::io_context& io, ServerLimits l)
-      : io_context(io), acceptor(net::make_strand(io)), limits(l) {}
+      : io_context(io), acceptor(net::make_strand(io)), retry(acceptor.get_executor()), limits(l) {}
 
   void accept() {
     acceptor.async_accept(net::make_strand(io_context),
@@ -22,9 +23,16 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
                               return;
                             if (!ec) {
                               socket.set_option(tcp::no_delay(true), ec);
-                              start_session(std::move(socket), self->handler, self->limits);
+                              start_session(std::move(socket), self->handler, self->limits,
+                                            self->connections);
                             } else {
-                              log::warn(std::string("accept failed: ") + ec.message());
+                              // Out of file descriptors (or similar): pause instead of
+                              // spinning on a failing accept.
+                              log::warn(std::string("accept failed: ") + ec.message() +
+                                        "; retrying in 100 ms");
+                              self->retry.expires_after(std::chrono::milliseconds(100));
+                              return self->retry.async_wait(
+                                  [self](boost::system::error_code) { self->accept(); });
                             }
                             self->accept();
                           });
@@ -32,7 +40,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 
   net::io_context& io_context;
   tcp::acceptor acceptor;
+  net::steady_timer retry;
   std::shared_ptr<RequestHandler> handler;
+  std::shared_ptr<ConnectionCount> connections = std::make_shared<ConnectionCount>(0);
   ServerLimits limits;
   std::uint16_t port = 0;
 };

@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -13,10 +14,14 @@
 
 namespace emu::server {
 
+// Limits per listener. Defaults follow API Gateway's quotas (API Gateway developer guide,
+// "Amazon API Gateway quotas": payload 10 MB, header value 10,240 bytes).
 struct ServerLimits {
-  std::uint64_t body_limit = 10 * 1024 * 1024;  // bytes; API Gateway's payload quota is 10 MB
+  std::uint64_t body_limit = 10 * 1024 * 1024;  // bytes
   std::uint32_t header_limit = 64 * 1024;       // bytes of the whole header block
-  std::chrono::seconds read_timeout{30};        // one request's headers + body
+  std::size_t header_value_limit = 10240;       // bytes of any one header value
+  std::size_t max_connections = 4096;           // open connections before new ones are refused
+  std::chrono::seconds read_timeout{30};        // one request's headers + body, from its start
   std::chrono::seconds idle_timeout{60};        // keep-alive wait for the next request
 };
 

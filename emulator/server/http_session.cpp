@@ -15,11 +15,20 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 
+bool is_disconnect(const beast::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+         ec == beast::error::timeout || ec == net::error::connection_reset ||
+         ec == net::error::eof || ec == net::error::broken_pipe;
+}
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(net::ip::tcp::socket socket, std::shared_ptr<RequestHandler> handler,
-          const ServerLimits& limits)
-      : stream_(std::move(socket)), handler_(std::move(handler)), limits_(limits) {
+          const ServerLimits& limits, std::shared_ptr<ConnectionCount> connections)
+      : stream_(std::move(socket)),
+        handler_(std::move(handler)),
+        limits_(limits),
+        connections_(std::move(connections)) {
     boost::system::error_code ec;
     auto endpoint = stream_.socket().remote_endpoint(ec);
     if (!ec) {
@@ -27,17 +36,59 @@ class Session : public std::enable_shared_from_this<Session> {
       client_.port = endpoint.port();
     }
   }
+  ~Session() { connections_->fetch_sub(1); }
 
-  void run() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(true); });
+  void run(bool over_capacity) {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this(), over_capacity] {
+      if (over_capacity) return self->refuse(Rejection::kTooManyConnections, 11);
+      self->read_header(true);
+    });
   }
 
  private:
-  void read(bool first) {
+  // Headers first: so a body over the limit is refused before it is read, header values are
+  // checked, and `Expect: 100-continue` is answered. A new connection gets read_timeout for its
+  // first request; a kept-alive one waits idle_timeout for the next.
+  void read_header(bool first) {
     parser_.emplace();
     parser_->body_limit(limits_.body_limit);
     parser_->header_limit(limits_.header_limit);
     stream_.expires_after(first ? limits_.read_timeout : limits_.idle_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_header(ec);
+                            });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (is_disconnect(ec)) return close();
+    if (ec) return reject(ec);
+    const auto& header = parser_->get();
+    head_request_ = header.method() == http::verb::head;
+    for (const auto& field : header) {
+      if (field.value().size() > limits_.header_value_limit) {
+        rejected_header_ = std::string(field.name_string());
+        return refuse(Rejection::kHeaderTooLarge, header.version());
+      }
+    }
+    if (auto length = parser_->content_length(); length && *length > limits_.body_limit)
+      return refuse(Rejection::kBodyTooLarge, header.version());
+    stream_.expires_after(limits_.read_timeout);
+    if (http::token_list(header[http::field::expect]).exists("100-continue") &&
+        header.version() >= 11) {
+      auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                         header.version());
+      return http::async_write(stream_, *interim,
+                               [self = shared_from_this(), interim](beast::error_code e,
+                                                                    std::size_t) {
+                                 if (e) return self->close();
+                                 self->read_body();
+                               });
+    }
+    read_body();
+  }
+
+  void read_body() {
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
                        self->on_read(ec);
@@ -45,11 +96,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_read(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
-        ec == beast::error::timeout || ec == net::error::connection_reset ||
-        ec == net::error::eof) {
-      return close();
-    }
+    if (is_disconnect(ec)) return close();
     if (ec) return reject(ec);
     HttpRequest request = parser_->release();
     keep_alive_ = request.keep_alive();
@@ -69,14 +116,25 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == http::error::body_limit) reason = Rejection::kBodyTooLarge;
     if (ec == http::error::header_limit) reason = Rejection::kHeaderTooLarge;
     unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
+    if (reason == Rejection::kMalformed)
+      log::warn("malformed HTTP request from " + client_.address + ": " + ec.message());
+    refuse(reason, version);
+  }
+
+  // Answers a request the session will not pass on, then closes without reading the rest.
+  void refuse(Rejection reason, unsigned version) {
     keep_alive_ = false;
     unread_request_ = true;
     HttpResponse response = handler_->rejection(reason, version);
+    if (reason == Rejection::kHeaderTooLarge && !rejected_header_.empty()) {
+      log::warn("refused a request from " + client_.address + ": header " + rejected_header_ +
+                " is over " + std::to_string(limits_.header_value_limit) + " bytes");
+    }
     response.keep_alive(false);
     write(std::move(response));
   }
 
-  // After refusing a request whose body is still arriving: closing at once would make the
+  // After refusing a request whose body may still be arriving: closing at once would make the
   // kernel reset the connection (unread data), and the client might lose the response. So stop
   // sending, then read and discard until the client closes or a short deadline passes
   // ("lingering close", as HTTP servers do).
@@ -99,6 +157,13 @@ class Session : public std::enable_shared_from_this<Session> {
   void write(HttpResponse response) {
     response.keep_alive(keep_alive_ && response.keep_alive());
     response.prepare_payload();
+    if (head_request_) {
+      // A response to HEAD carries the headers GET would, Content-Length included, and no body
+      // (RFC 9110, section 9.3.2).
+      auto length = response.body().size();
+      response.body().clear();
+      response.content_length(length);
+    }
     auto message = std::make_shared<HttpResponse>(std::move(response));
     stream_.expires_after(limits_.read_timeout);
     http::async_write(stream_, *message,
@@ -106,7 +171,7 @@ class Session : public std::enable_shared_from_this<Session> {
                         if (ec) return self->close();
                         if (self->unread_request_) return self->drain_then_close();
                         if (!message->keep_alive()) return self->close();
-                        self->read(false);
+                        self->read_header(false);
                       });
   }
 
@@ -121,9 +186,12 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<RequestHandler> handler_;
   ServerLimits limits_;
+  std::shared_ptr<ConnectionCount> connections_;
   ClientInfo client_;
   bool keep_alive_ = true;
+  bool head_request_ = false;
   bool unread_request_ = false;  // a refused request's body may still be arriving
+  std::string rejected_header_;
   static constexpr std::size_t kDiscardSize = 64 * 1024;
   std::unique_ptr<char[]> discard_;
 };
@@ -131,8 +199,10 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 void start_session(net::ip::tcp::socket socket, std::shared_ptr<RequestHandler> handler,
-                   const ServerLimits& limits) {
-  std::make_shared<Session>(std::move(socket), std::move(handler), limits)->run();
+                   const ServerLimits& limits, std::shared_ptr<ConnectionCount> connections) {
+  bool over_capacity = connections->fetch_add(1) >= limits.max_connections;
+  std::make_shared<Session>(std::move(socket), std::move(handler), limits, std::move(connections))
+      ->run(over_capacity);
 }
 
 }  // namespace emu::server

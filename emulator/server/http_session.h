@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <atomic>
 #include <memory>
 
 #include "emulator/server/http_server.h"
@@ -12,8 +13,13 @@
 
 namespace emu::server {
 
-// Takes ownership of `socket` and serves it until the peer closes or a deadline passes.
+// Open connections of one server; a session counts itself in and out.
+using ConnectionCount = std::atomic<std::size_t>;
+
+// Takes ownership of `socket` and serves it until the peer closes or a deadline passes. Past
+// limits.max_connections open connections, the new one is answered with the handler's
+// kTooManyConnections refusal and closed.
 void start_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<RequestHandler> handler,
-                   const ServerLimits& limits);
+                   const ServerLimits& limits, std::shared_ptr<ConnectionCount> connections);
 
 }  // namespace emu::server

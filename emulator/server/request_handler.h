@@ -23,9 +23,10 @@ using Respond = std::function<void(HttpResponse)>;
 
 // Why a session refuses a request before it reaches handle().
 enum class Rejection {
-  kBodyTooLarge,    // body over the listener's limit
-  kHeaderTooLarge,  // header block over the parser's limit
-  kMalformed,       // not parseable HTTP/1.x
+  kBodyTooLarge,        // body over the listener's limit
+  kHeaderTooLarge,      // a header value, or the header block, over its limit
+  kMalformed,           // not parseable HTTP/1.x
+  kTooManyConnections,  // the listener's connection cap is reached
 };
 
 class RequestHandler {
