@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdlib>
+#include <functional>
 #include <thread>
 
 #include "emulator/apigateway/gateway.h"
@@ -130,14 +133,37 @@ int serve(const Options& options) {
             stack->stack_name + ", region " + stack->region + ")");
   for (const auto& line : startup_lines(stack.value(), *routes.load(), api_url)) log::info(line);
 
+  // SIGINT / SIGTERM: stop accepting, let requests in flight finish (bounded by the longest
+  // Timeout plus a second), then stop. A second signal exits at once.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  boost::asio::steady_timer drain_timer(io);
+  int longest_timeout = 3;
+  for (const auto& function : stack->functions)
+    longest_timeout = std::max(longest_timeout, function.timeout_seconds);
+  auto drain_deadline = std::chrono::steady_clock::now();
+  std::function<void()> wait_for_drain = [&] {
+    bool idle = api_server.value()->in_flight() == 0 && aws_server.value()->in_flight() == 0;
+    if (idle || std::chrono::steady_clock::now() >= drain_deadline) return io.stop();
+    drain_timer.expires_after(std::chrono::milliseconds(20));
+    drain_timer.async_wait([&](boost::system::error_code ec) {
+      if (!ec) wait_for_drain();
+    });
+  };
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
+    std::size_t in_flight = api_server.value()->in_flight() + aws_server.value()->in_flight();
     log::info(std::string("Received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
-              ", stopping");
+              ": no new connections; finishing " + std::to_string(in_flight) +
+              " request(s) in flight (send the signal again to exit at once)");
     api_server.value()->stop();
     aws_server.value()->stop();
-    io.stop();
+    signals.async_wait([](boost::system::error_code second_ec, int) {
+      if (second_ec) return;
+      log::info("Second signal: exiting at once");
+      std::_Exit(1);
+    });
+    drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(longest_timeout + 1);
+    wait_for_drain();
   });
 
   aws_server.value()->start(std::make_shared<server::AwsEndpoint>(
@@ -154,6 +180,13 @@ int serve(const Options& options) {
 
   run_io_threads(io);
   pool.reset();  // waits for handlers still running (not those stuck past their Timeout)
+  std::uint64_t invocations = 0;
+  for (const auto& function : functions.value()->snapshot()->functions)
+    invocations += metrics.function_counts(function->name).invocations;
+  log::info("Stopped: served " +
+            std::to_string(api_server.value()->served() + aws_server.value()->served()) +
+            " HTTP responses, " + std::to_string(invocations) + " invocations, " +
+            std::to_string(engine.list().size()) + " deployments");
   return 0;
 }
 

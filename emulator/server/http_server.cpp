@@ -24,7 +24,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
                             if (!ec) {
                               socket.set_option(tcp::no_delay(true), ec);
                               start_session(std::move(socket), self->handler, self->limits,
-                                            self->connections);
+                                            self->counters);
                             } else {
                               // Out of file descriptors (or similar): pause instead of
                               // spinning on a failing accept.
@@ -42,7 +42,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   tcp::acceptor acceptor;
   net::steady_timer retry;
   std::shared_ptr<RequestHandler> handler;
-  std::shared_ptr<ConnectionCount> connections = std::make_shared<ConnectionCount>(0);
+  std::shared_ptr<ServerCounters> counters = std::make_shared<ServerCounters>();
   ServerLimits limits;
   std::uint16_t port = 0;
 };
@@ -84,5 +84,7 @@ void HttpServer::stop() {
 }
 
 std::uint16_t HttpServer::port() const { return impl_->port; }
+std::size_t HttpServer::in_flight() const { return impl_->counters->in_flight.load(); }
+std::size_t HttpServer::served() const { return impl_->counters->served.load(); }
 
 }  // namespace emu::server

@@ -40,6 +40,9 @@ class HttpServer {
   // Stops accepting new connections (open sessions finish their current exchange).
   void stop();
   std::uint16_t port() const;
+  // Requests being handled now (read, response not yet written), and responses written so far.
+  std::size_t in_flight() const;
+  std::size_t served() const;
 
  private:
   struct Impl;

@@ -24,11 +24,11 @@ bool is_disconnect(const beast::error_code& ec) {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(net::ip::tcp::socket socket, std::shared_ptr<RequestHandler> handler,
-          const ServerLimits& limits, std::shared_ptr<ConnectionCount> connections)
+          const ServerLimits& limits, std::shared_ptr<ServerCounters> counters)
       : stream_(std::move(socket)),
         handler_(std::move(handler)),
         limits_(limits),
-        connections_(std::move(connections)) {
+        counters_(std::move(counters)) {
     boost::system::error_code ec;
     auto endpoint = stream_.socket().remote_endpoint(ec);
     if (!ec) {
@@ -36,7 +36,10 @@ class Session : public std::enable_shared_from_this<Session> {
       client_.port = endpoint.port();
     }
   }
-  ~Session() { connections_->fetch_sub(1); }
+  ~Session() {
+    if (in_flight_) counters_->in_flight.fetch_sub(1);
+    counters_->connections.fetch_sub(1);
+  }
 
   void run(bool over_capacity) {
     net::dispatch(stream_.get_executor(), [self = shared_from_this(), over_capacity] {
@@ -100,6 +103,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return reject(ec);
     HttpRequest request = parser_->release();
     keep_alive_ = request.keep_alive();
+    in_flight_ = true;
+    counters_->in_flight.fetch_add(1);
     auto self = shared_from_this();
     // No deadline while the handler works: the handler answers by its own timeout.
     stream_.expires_never();
@@ -168,6 +173,11 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(limits_.read_timeout);
     http::async_write(stream_, *message,
                       [self = shared_from_this(), message](beast::error_code ec, std::size_t) {
+                        self->counters_->served.fetch_add(1);
+                        if (self->in_flight_) {
+                          self->in_flight_ = false;
+                          self->counters_->in_flight.fetch_sub(1);
+                        }
                         if (ec) return self->close();
                         if (self->unread_request_) return self->drain_then_close();
                         if (!message->keep_alive()) return self->close();
@@ -186,7 +196,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<RequestHandler> handler_;
   ServerLimits limits_;
-  std::shared_ptr<ConnectionCount> connections_;
+  std::shared_ptr<ServerCounters> counters_;
+  bool in_flight_ = false;  // counted in counters_->in_flight
   ClientInfo client_;
   bool keep_alive_ = true;
   bool head_request_ = false;
@@ -199,9 +210,9 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 void start_session(net::ip::tcp::socket socket, std::shared_ptr<RequestHandler> handler,
-                   const ServerLimits& limits, std::shared_ptr<ConnectionCount> connections) {
-  bool over_capacity = connections->fetch_add(1) >= limits.max_connections;
-  std::make_shared<Session>(std::move(socket), std::move(handler), limits, std::move(connections))
+                   const ServerLimits& limits, std::shared_ptr<ServerCounters> counters) {
+  bool over_capacity = counters->connections.fetch_add(1) >= limits.max_connections;
+  std::make_shared<Session>(std::move(socket), std::move(handler), limits, std::move(counters))
       ->run(over_capacity);
 }
 

@@ -76,6 +76,8 @@ TEST_CASE("SIGTERM stops the emulator with exit code 0 and closes its port") {
   REQUIRE(it::get(emulator.url("/whodis")).status == 200);
   const std::string url = emulator.url("/whodis");
   CHECK(emulator.stop() == 0);
-  CHECK(emulator.stdout_text().find("Received SIGTERM, stopping") != std::string::npos);
+  CHECK(emulator.stdout_text().find("Received SIGTERM: no new connections") != std::string::npos);
+  CHECK(emulator.stdout_text().find("Stopped: served 1 HTTP responses, 1 invocations") !=
+        std::string::npos);
   CHECK_THROWS(it::request("GET", url, {}, {}, std::chrono::seconds(2)));
 }

@@ -1,0 +1,51 @@
+// Graceful shutdown of the real binary: SIGTERM lets requests in flight finish, a second signal
+// exits at once.
+#include <doctest/doctest.h>
+#include <signal.h>
+
+#include <future>
+
+#include "http_client.h"
+#include "templates.h"
+
+using namespace std::chrono_literals;
+
+TEST_CASE("SIGTERM lets a request in flight finish, prints a summary and exits 0") {
+  it::EmulatorProcess emulator(it::test_template("faults.yaml"));
+  // /sleep has Timeout 1 and sleeps 3 s: in flight for a second, then answered 504.
+  auto pending = std::async(std::launch::async, [&] {
+    return it::request("GET", emulator.url("/sleep"));
+  });
+  REQUIRE(emulator.child().wait_for_stdout_line("START RequestId", 5s));
+  REQUIRE(::kill(emulator.pid(), SIGTERM) == 0);
+  auto response = pending.get();  // throws if the connection was cut
+  CHECK(response.status == 504);
+  auto code = emulator.child().wait_for_exit(5s);
+  REQUIRE(code.has_value());
+  CHECK(*code == 0);
+  emulator.child().wait_for_output_closed(2s);
+  CHECK(emulator.stdout_text().find("finishing 1 request(s) in flight") != std::string::npos);
+  CHECK(emulator.stdout_text().find("Stopped: served 1 HTTP responses, 1 invocations") !=
+        std::string::npos);
+}
+
+TEST_CASE("a second signal exits at once without waiting for requests in flight") {
+  it::EmulatorProcess emulator(it::test_template("faults.yaml"));
+  auto pending = std::async(std::launch::async, [&] {
+    try {
+      return it::request("GET", emulator.url("/sleep")).status;
+    } catch (const std::exception&) {
+      return 0L;  // the connection is cut: expected here
+    }
+  });
+  REQUIRE(emulator.child().wait_for_stdout_line("START RequestId", 5s));
+  auto started = std::chrono::steady_clock::now();
+  REQUIRE(::kill(emulator.pid(), SIGTERM) == 0);
+  REQUIRE(emulator.child().wait_for_stdout_line("finishing 1 request(s)", 5s));
+  REQUIRE(::kill(emulator.pid(), SIGTERM) == 0);
+  auto code = emulator.child().wait_for_exit(5s);
+  REQUIRE(code.has_value());
+  CHECK(*code == 1);
+  CHECK(std::chrono::steady_clock::now() - started < 900ms);  // before the 1 s Timeout
+  pending.get();
+}
