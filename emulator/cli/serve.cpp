@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdlib>
@@ -65,6 +66,12 @@ Result<std::unique_ptr<lambda::FunctionStore>> build_functions(const Options& op
   return lambda::FunctionStore::build(stack, store_options);
 }
 
+bool is_loopback(const std::string& host) {
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(host, ec);
+  return !ec && address.is_loopback();
+}
+
 // Runs `io` on one thread per core (at least two) until it is stopped.
 void run_io_threads(boost::asio::io_context& io) {
   unsigned thread_count = std::max(2u, std::thread::hardware_concurrency());
@@ -103,6 +110,12 @@ int serve(const Options& options) {
     log::error("cannot serve the AWS-compatible endpoints on " + aws_server.error().message +
                " (is another emulator running? pick another --aws-port)");
     return kExitCannotServe;
+  }
+  if (!is_loopback(options.host)) {
+    log::warn("--host " + options.host + ": the AWS-compatible endpoint (port " +
+              std::to_string(aws_server.value()->port()) +
+              "), which can redeploy functions and move aliases without any credentials, is "
+              "reachable from the network. Use --host 127.0.0.1 unless that is what you want.");
   }
   std::string api_url = url_of(options.host, api_server.value()->port());
   std::string aws_url = url_of(options.host, aws_server.value()->port());

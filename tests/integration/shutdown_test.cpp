@@ -49,3 +49,14 @@ TEST_CASE("a second signal exits at once without waiting for requests in flight"
   CHECK(std::chrono::steady_clock::now() - started < 900ms);  // before the 1 s Timeout
   pending.get();
 }
+
+TEST_CASE("binding beyond loopback warns that the AWS endpoint becomes reachable") {
+  auto result = it::run_to_exit({it::seed_template(), "--host", "0.0.0.0", "--port", "0",
+                                 "--aws-port", "0"},
+                                std::chrono::milliseconds(700));
+  CHECK(result.stderr_text.find("warning: --host 0.0.0.0: the AWS-compatible endpoint") !=
+        std::string::npos);
+  auto local = it::run_to_exit({it::seed_template(), "--port", "0", "--aws-port", "0"},
+                               std::chrono::milliseconds(700));
+  CHECK(local.stderr_text.find("reachable from the network") == std::string::npos);
+}
