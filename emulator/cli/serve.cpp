@@ -188,6 +188,7 @@ int serve(const Options& options) {
           std::make_shared<control::ControlApi>(redeployer, engine, lambda_service,
                                                 options.time_scale)}));
   log::info("AWS endpoints (Lambda API) listening on " + aws_url);  // tests parse this line
+  log::info("  also on it: the CodeDeploy API and the emulator control API (/emulator/)");
   api_server.value()->start(std::make_shared<apigw::Gateway>(routes, lambda_service));
   log::info("API Gateway listening on " + api_url);
 

@@ -353,12 +353,12 @@ std::vector<Deployment> DeploymentEngine::list() const {
   return all;
 }
 
-bool DeploymentEngine::in_progress(const std::string& function_name) const {
+std::optional<std::string> DeploymentEngine::in_progress(const std::string& function_name) const {
   std::lock_guard lock(mutex_);
   for (const auto& [id, record] : records_)
     if (!record->deployment.finished() && record->deployment.function_name == function_name)
-      return true;
-  return false;
+      return id;
+  return std::nullopt;
 }
 
 Result<bool> DeploymentEngine::put_hook_status(const std::string& deployment_id,

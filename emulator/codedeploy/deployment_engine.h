@@ -62,7 +62,8 @@ class DeploymentEngine {
   // Errors: DeploymentDoesNotExistException, InvalidDeploymentIdException.
   Result<Deployment> get(const std::string& id) const;
   std::vector<Deployment> list() const;  // oldest first
-  bool in_progress(const std::string& function_name) const;
+  // The id of the deployment of `function_name` in progress, if any.
+  std::optional<std::string> in_progress(const std::string& function_name) const;
 
   // A hook's report. Errors as CodeDeploy's: DeploymentDoesNotExistException,
   // InvalidLifecycleEventHookExecutionIdException, LifecycleEventAlreadyCompletedException,

@@ -107,12 +107,14 @@ Result<DeployOutcome> Redeployer::deploy(const DeployRequest& request) {
   }
 
   for (const auto& p : plans) {
-    if (p.changed && p.current && engine_.in_progress(p.current->name))
+    if (!p.changed || !p.current) continue;
+    if (auto active = engine_.in_progress(p.current->name))
       return Error{"DeploymentInProgressException",
-                   "Cannot deploy: " + p.spec->logical_id +
-                       " changed, but a deployment of " + p.current->name +
-                       " is in progress. Wait for it to finish or stop it, then deploy again. "
-                       "Nothing was changed."};
+                   "Cannot deploy: " + p.spec->logical_id + " changed, but deployment " +
+                       *active + " of " + p.current->name +
+                       " is in progress. Wait for it to finish or stop it (aws deploy "
+                       "stop-deployment --deployment-id " + *active +
+                       "), then deploy again. Nothing was changed."};
   }
 
   DeployOutcome outcome;

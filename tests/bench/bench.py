@@ -1,0 +1,505 @@
+#!/usr/bin/env python3
+"""The emulator's benchmark: throughput and latency against nginx, start time, memory, and how
+route lookup and template loading scale. Started by tests/bench/run, which installs wrk and nginx
+and builds the Release emulator; see docs/performance.md for what each number means.
+
+The report (markdown) goes to stdout, progress to stderr. Exit status: 0 when every measurement
+was taken, whatever the targets say; 1 when the harness could not measure (a server did not start,
+answered other than 200, wrk failed, ...). Timings are never asserted.
+"""
+
+import argparse
+import dataclasses
+import datetime
+import math
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree for the modules below
+
+import processes  # noqa: E402
+import servers  # noqa: E402
+import templates  # noqa: E402
+import wrk  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+WHODIS = "/whodis"
+MIB = 1024  # KiB per MiB; the targets' "MB" are read as MiB
+
+
+@dataclass
+class Settings:
+    seconds: int            # one wrk round
+    rounds: int             # alternating rounds per comparison
+    warmup_seconds: int     # unrecorded wrk run per server before its rounds (0: none)
+    starts: int             # emulator starts for the start-time median
+    small_routes: int
+    large_routes: int
+    functions: int
+    function_starts: int
+    rss_requests: int
+    rss_budget_seconds: int  # upper bound on the time spent reaching rss_requests
+    settle_seconds: float    # pause before reading RSS
+
+
+FULL = Settings(seconds=10, rounds=3, warmup_seconds=2, starts=10, small_routes=10,
+                large_routes=10_000, functions=1_000, function_starts=5,
+                rss_requests=1_000_000, rss_budget_seconds=600, settle_seconds=1.0)
+SMOKE = Settings(seconds=1, rounds=2, warmup_seconds=0, starts=2, small_routes=10,
+                 large_routes=100, functions=50, function_starts=2,
+                 rss_requests=10_000, rss_budget_seconds=10, settle_seconds=0.2)
+
+
+class HarnessError(RuntimeError):
+    """The harness could not take a measurement (as opposed to a missed target)."""
+
+
+def progress(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def checked(result: wrk.WrkResult, what: str) -> wrk.WrkResult:
+    if result.requests == 0:
+        raise HarnessError(f"{what}: wrk completed no request")
+    if result.non_2xx:
+        raise HarnessError(f"{what}: {result.non_2xx} of {result.requests} responses were not 2xx")
+    if result.socket_errors:
+        progress(f"warning: {what}: {result.socket_errors} socket errors (timeouts?)")
+    return result
+
+
+def load(url: str, connections: int, seconds: int, what: str) -> wrk.WrkResult:
+    return checked(wrk.run(url, connections, seconds), what)
+
+
+# --- results --------------------------------------------------------------------------------------
+
+@dataclass
+class Series:
+    """One server's rounds at one connection count."""
+    label: str
+    runs: list = field(default_factory=list)
+
+    def median(self, attribute: str) -> float:
+        return statistics.median(getattr(run, attribute) for run in self.runs)
+
+
+def median_ratio(numerator: Series, denominator: Series, attribute: str) -> float:
+    """Median over rounds of the per-round ratio: adjacent rounds share the machine's state, so
+    drift cancels inside each ratio."""
+    return statistics.median(getattr(a, attribute) / getattr(b, attribute)
+                             for a, b in zip(numerator.runs, denominator.runs))
+
+
+@dataclass
+class Verdict:
+    name: str
+    passed: bool
+    detail: str   # the number against the target, e.g. "0.42× (target ≥ 0.5×)"
+    scaled: bool  # measured at smoke counts, not the target's
+
+    def cell(self) -> str:
+        mark = "PASS" if self.passed else "MISS"
+        return f"{mark}{'*' if self.scaled else ''}"
+
+
+class Report:
+    def __init__(self):
+        self.lines = []
+        self.verdicts = []
+
+    def add(self, line: str = "") -> None:
+        self.lines.append(line)
+
+    def judge(self, name: str, passed: bool, detail: str, scaled: bool = False) -> Verdict:
+        verdict = Verdict(name, passed, detail, scaled)
+        self.verdicts.append(verdict)
+        return verdict
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+def fmt_rate(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def fmt_ms(value: float) -> str:
+    return f"{value:.2f} ms" if value < 10 else f"{value:.1f} ms"
+
+
+def fmt_mib(kib: float) -> str:
+    return f"{kib / MIB:.1f} MiB"
+
+
+# --- machine facts --------------------------------------------------------------------------------
+
+def machine_facts() -> dict:
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as meminfo:
+        mem_kib = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
+
+    def version(command: list) -> str:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+        return (done.stdout + done.stderr).strip().splitlines()[0]
+
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory": f"{mem_kib / MIB / 1024:.1f} GiB",
+        "kernel": platform.release(),
+        "nginx": version(["nginx", "-v"]).split(":", 1)[-1].strip(),
+        "wrk": " ".join(version(["wrk", "--version"]).split()[:2]),
+    }
+
+
+def load_average() -> float:
+    return os.getloadavg()[0]
+
+
+# --- the measurements -----------------------------------------------------------------------------
+
+def measure_pairs(report: Report, settings: Settings, nginx: servers.Nginx, emulators: dict,
+                  missing_modes: list) -> None:
+    """nginx and each emulator mode, alternating, at 64 and at 1 connection."""
+    report.add("### Throughput and latency against nginx (same body, loopback)")
+    report.add("")
+    report.add(f"wrk -t2 -c64 / -t1 -c1, {settings.rounds} alternating rounds of "
+               f"{settings.seconds} s per server; medians over rounds; ratios are medians of "
+               "per-round ratios.")
+    report.add("")
+    report.add("| server | conns | req/s | p50 | p99 | req/s vs nginx | p99 vs nginx | targets |")
+    report.add("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    targets = {"in-process": 0.5, "runtime-api": 0.3}
+    for connections in (64, 1):
+        servers_in_order = [("nginx (static)", nginx)] + [
+            (f"emulator {mode}", emulator) for mode, emulator in emulators.items()]
+        if settings.warmup_seconds:
+            for label, server in servers_in_order:
+                progress(f"warm-up {label} c{connections}")
+                load(server.url(WHODIS), connections, settings.warmup_seconds, label)
+        series = {label: Series(label) for label, _ in servers_in_order}
+        for round_number in range(1, settings.rounds + 1):
+            for label, server in servers_in_order:
+                progress(f"{label} c{connections} round {round_number}/{settings.rounds}")
+                series[label].runs.append(
+                    load(server.url(WHODIS), connections, settings.seconds, label))
+        reference = series["nginx (static)"]
+        for label, _ in servers_in_order:
+            this = series[label]
+            row = (f"| {label} | {connections} | {fmt_rate(this.median('requests_per_s'))} | "
+                   f"{fmt_ms(this.median('p50_ms'))} | {fmt_ms(this.median('p99_ms'))} | ")
+            if this is reference:
+                report.add(row + "1.00× | 1.00× | reference |")
+                continue
+            mode = label.removeprefix("emulator ")
+            rate_ratio = median_ratio(this, reference, "requests_per_s")
+            p99_ratio = median_ratio(this, reference, "p99_ms")
+            cells = []
+            if connections == 64:
+                v = report.judge(f"{mode} throughput at 64 connections",
+                                 rate_ratio >= targets[mode],
+                                 f"{rate_ratio:.2f}× nginx (target ≥ {targets[mode]}×)")
+                cells.append(f"req/s ≥ {targets[mode]}× {v.cell()}")
+            if mode == "in-process":
+                conns = f"{connections} connection{'s' if connections > 1 else ''}"
+                v = report.judge(f"{mode} p99 at {conns}", p99_ratio <= 2.0,
+                                 f"{p99_ratio:.2f}× nginx's (target ≤ 2×)")
+                cells.append(f"p99 ≤ 2× {v.cell()}")
+            report.add(row + f"{rate_ratio:.2f}× | {p99_ratio:.2f}× | {'; '.join(cells)} |")
+        for mode in missing_modes:
+            report.add(f"| emulator {mode} | {connections} | {mode}: not available yet | | | | | "
+                       f"{'req/s ≥ 0.3× n/a' if connections == 64 else ''} |")
+    report.add("")
+
+
+def measure_starts(report: Report, settings: Settings, binary: Path, template: Path,
+                   work: Path) -> list:
+    """Rows of the start/memory/scale table for start-to-first-200 of template.yaml."""
+    listening, first_200 = [], []
+    for attempt in range(settings.starts):
+        progress(f"start {attempt + 1}/{settings.starts}")
+        emulator = servers.Emulator(binary, template, work, f"start-{attempt}")
+        try:
+            emulator.start()
+            status, _, _ = processes.http_get(emulator.port, WHODIS)
+            elapsed = time.perf_counter() - emulator.started_at
+            if status != 200:
+                raise HarnessError(f"first GET {WHODIS} answered {status}")
+            listening.append(emulator.seconds_to_listening * 1e3)
+            first_200.append(elapsed * 1e3)
+        finally:
+            emulator.stop()
+    median_first = statistics.median(first_200)
+    v = report.judge("start to first 200", median_first < 50,
+                     f"{median_first:.1f} ms (target < 50 ms)")
+    return [
+        (f"start to first 200 on {WHODIS} (median of {settings.starts})",
+         f"{median_first:.1f} ms", "< 50 ms", v.cell()),
+        (f"… of which exec to the 'listening' line", f"{statistics.median(listening):.1f} ms",
+         "", ""),
+    ]
+
+
+def measure_memory(report: Report, settings: Settings, binary: Path, template: Path,
+                   work: Path) -> list:
+    """Idle RSS, then RSS after settings.rss_requests requests at 64 connections."""
+    scaled = settings.rss_requests != FULL.rss_requests
+    with servers.Emulator(binary, template, work, "memory") as emulator:
+        status, _, _ = processes.http_get(emulator.port, WHODIS)
+        if status != 200:
+            raise HarnessError(f"GET {WHODIS} answered {status}")
+        time.sleep(settings.settle_seconds)
+        idle = emulator.rss_kib()
+        done, chunks, warm_rss = 0, 0, None
+        deadline = time.monotonic() + settings.rss_budget_seconds
+        rate = None
+        while done < settings.rss_requests and chunks < 50 and time.monotonic() < deadline:
+            remaining = settings.rss_requests - done
+            if rate is None:
+                seconds = 1 if scaled else 3
+            else:
+                # Short runs (30 s in a full run), so a rate misjudged on a busy machine
+                # overshoots the count by little.
+                longest = max(1, min(int(deadline - time.monotonic()),
+                                     settings.rss_budget_seconds // 20))
+                seconds = min(longest, max(1, math.ceil(remaining / rate * 1.05)))
+            progress(f"memory: {done:,}/{settings.rss_requests:,} requests, next run {seconds} s")
+            result = load(emulator.url(WHODIS), 64, seconds, "memory load")
+            done += result.requests
+            rate = result.requests / result.seconds
+            chunks += 1
+            if warm_rss is None:
+                warm_rss = (done, emulator.rss_kib())
+        if done < settings.rss_requests:
+            raise HarnessError(f"memory: only {done:,} of {settings.rss_requests:,} requests "
+                               f"within {settings.rss_budget_seconds} s")
+        time.sleep(settings.settle_seconds)
+        after = emulator.rss_kib()
+    growth = after - idle
+    v_idle = report.judge("idle RSS", idle < 20 * MIB, f"{fmt_mib(idle)} (target < 20 MiB)")
+    v_growth = report.judge(f"RSS growth after {done:,} requests", growth < 5 * MIB,
+                            f"{fmt_mib(growth)} (target < 5 MiB after 1,000,000)", scaled)
+    rows = [
+        ("idle RSS (after start and one request)", fmt_mib(idle), "< 20 MiB", v_idle.cell()),
+        (f"RSS after {done:,} requests", fmt_mib(after), "", ""),
+        (f"growth over {done:,} requests", fmt_mib(growth), "< 5 MiB", v_growth.cell()),
+    ]
+    if chunks > 1:
+        rows.append((f"… of which after the first {warm_rss[0]:,} requests (warm-up)",
+                     fmt_mib(warm_rss[1] - idle), "", ""))
+    return rows
+
+
+def measure_routes(report: Report, settings: Settings, binary: Path, work: Path) -> list:
+    """Throughput on one route of a small and a large route table, alternating."""
+    scaled = settings.large_routes != FULL.large_routes
+    counts = (settings.small_routes, settings.large_routes)
+    emulators = {}
+    try:
+        for count in counts:
+            template = templates.write_routes_template(work, count)
+            emulators[count] = servers.Emulator(binary, template, work, f"routes-{count}").start()
+        series = {count: Series(f"{count:,} routes") for count in counts}
+        for count in counts:
+            if settings.warmup_seconds:
+                load(emulators[count].url(templates.route_path(count // 2)), 64,
+                     settings.warmup_seconds, f"{count:,} routes")
+        for round_number in range(1, settings.rounds + 1):
+            for count in counts:
+                progress(f"{count:,} routes round {round_number}/{settings.rounds}")
+                series[count].runs.append(load(
+                    emulators[count].url(templates.route_path(count // 2)), 64, settings.seconds,
+                    f"{count:,} routes"))
+    finally:
+        for emulator in emulators.values():
+            emulator.stop()
+    small, large = (series[count] for count in counts)
+    ratio = median_ratio(large, small, "requests_per_s")
+    v = report.judge(f"{large.label} throughput vs {small.label}", ratio >= 0.9,
+                     f"{ratio:.2f}× (target ≥ 0.9× with 10,000 routes)", scaled)
+    return [
+        (f"req/s, {small.label}, GET {templates.route_path(counts[0] // 2)}, 64 conns",
+         fmt_rate(small.median("requests_per_s")), "", ""),
+        (f"req/s, {large.label}, GET {templates.route_path(counts[1] // 2)}, 64 conns",
+         fmt_rate(large.median("requests_per_s")), "", ""),
+        (f"ratio {large.label} / {small.label}", f"{ratio:.2f}×", "≥ 0.9×", v.cell()),
+        (f"… exec to 'listening' with {large.label}",
+         f"{emulators[counts[1]].seconds_to_listening * 1e3:.0f} ms", "", ""),
+    ]
+
+
+def measure_functions(report: Report, settings: Settings, binary: Path, work: Path) -> list:
+    """Load time of a template with settings.functions functions."""
+    scaled = settings.functions != FULL.functions
+    template = templates.write_functions_template(work, settings.functions)
+    probe = templates.function_path(settings.functions // 2)
+    listening, first_200 = [], []
+    for attempt in range(settings.function_starts):
+        progress(f"{settings.functions} functions start {attempt + 1}/{settings.function_starts}")
+        emulator = servers.Emulator(binary, template, work, f"functions-{attempt}")
+        try:
+            emulator.start()
+            status, _, _ = processes.http_get(emulator.port, probe)
+            elapsed = time.perf_counter() - emulator.started_at
+            if status != 200:
+                raise HarnessError(f"first GET {probe} answered {status}")
+            listening.append(emulator.seconds_to_listening * 1e3)
+            first_200.append(elapsed * 1e3)
+        finally:
+            emulator.stop()
+    median_listening = statistics.median(listening)
+    v = report.judge(f"load {settings.functions:,} functions", median_listening < 1000,
+                     f"{median_listening:.0f} ms (target < 1 s for 1,000)", scaled)
+    return [
+        (f"load {settings.functions:,} functions: exec to 'listening' "
+         f"(median of {settings.function_starts})", f"{median_listening:.0f} ms", "< 1 s",
+         v.cell()),
+        (f"… and to the first 200 on {probe}", f"{statistics.median(first_200):.0f} ms", "", ""),
+    ]
+
+
+# --- main -----------------------------------------------------------------------------------------
+
+def parse_args(argv: list) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="tests/bench/run",
+        description="The emulator's benchmark against nginx; see docs/performance.md.")
+    parser.add_argument("--emulator", type=Path, required=True,
+                        help="the emulator binary (tests/bench/run builds one when not given)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny durations and counts, only to prove the harness works")
+    parser.add_argument("--rounds", type=int, help="alternating rounds per comparison")
+    parser.add_argument("--seconds", type=int, help="duration of one wrk round")
+    parser.add_argument("--output", type=Path, help="also write the report to this file")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the temp dir (templates, nginx config, server logs)")
+    return parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace, work: Path) -> Report:
+    settings = SMOKE if args.smoke else FULL
+    if args.rounds:
+        settings = dataclasses.replace(settings, rounds=max(1, min(args.rounds, 50)))
+    if args.seconds:
+        settings = dataclasses.replace(settings, seconds=max(1, min(args.seconds, 600)))
+    binary = args.emulator.resolve()
+    template = REPO / "template.yaml"
+    facts = machine_facts()
+    load_before = load_average()
+    started = time.monotonic()
+
+    report = Report()
+    command = os.environ.get("BENCH_COMMAND") or "tests/bench/bench.py " + " ".join(sys.argv[1:])
+    smoke_note = " (smoke: tiny counts, not the targets’ figures)" if args.smoke else ""
+    report.add(f"## Benchmark{smoke_note}")
+    report.add("")
+    report.add(f"- command: `{command}`")
+    report.add(f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
+    report.add(f"- machine: {facts['cores']} cores, {facts['cpu']}, {facts['memory']} memory, "
+               f"Linux {facts['kernel']}")
+    shown = binary.relative_to(REPO) if binary.is_relative_to(REPO) else binary
+    report.add(f"- emulator: `{shown}`"
+               f" serving `template.yaml`; {facts['nginx']}; {facts['wrk']}")
+
+    modes = servers.emulator_invoke_modes(binary)
+    missing_modes = [mode for mode in ("runtime-api",) if mode not in modes]
+
+    progress("starting nginx and the emulator")
+    emulators = {}
+    nginx = None
+    try:
+        for mode in modes:
+            extra = [] if mode == "in-process" else ["--invoke-mode", mode]
+            emulators[mode] = servers.Emulator(binary, template, work, f"pair-{mode}",
+                                               extra).start()
+        status, content_type, body = processes.http_get(emulators["in-process"].port, WHODIS)
+        if status != 200 or content_type != "application/json":
+            raise HarnessError(f"emulator GET {WHODIS}: {status} {content_type} {body!r}")
+        nginx = servers.Nginx(work / "nginx", WHODIS, body).start()
+        nginx_answer = processes.http_get(nginx.port, WHODIS)
+        if nginx_answer != (200, "application/json", body):
+            raise HarnessError(f"nginx answers {nginx_answer!r}, the emulator {body!r}")
+        report.add(f"- body of both: `{body.decode()}`")
+        report.add("")
+        measure_pairs(report, settings, nginx, emulators, missing_modes)
+    finally:
+        for server in [nginx, *emulators.values()]:
+            if server is not None:
+                server.stop()
+
+    rows = []
+    rows += measure_starts(report, settings, binary, template, work)
+    rows += measure_memory(report, settings, binary, template, work)
+    rows += measure_routes(report, settings, binary, work)
+    rows += measure_functions(report, settings, binary, work)
+    report.add("### Start, memory and scale")
+    report.add("")
+    report.add("| measurement | value | target | |")
+    report.add("| --- | ---: | --- | --- |")
+    for row in rows:
+        report.add("| " + " | ".join(row) + " |")
+    report.add("")
+
+    load_after = load_average()
+    missed = [v for v in report.verdicts if not v.passed]
+    report.add("### Summary")
+    report.add("")
+    summary = f"{len(report.verdicts) - len(missed)} of {len(report.verdicts)} targets met"
+    if args.smoke:
+        summary += " (* marks a target measured at smoke counts, not the target's own)"
+    if missing_modes:
+        summary += f"; not measured: {', '.join(missing_modes)} (not available yet)"
+    report.add(summary + ".")
+    for verdict in missed:
+        report.add(f"- MISS{'*' if verdict.scaled else ''} {verdict.name}: {verdict.detail}")
+    busy = load_before > 0.5 * (facts["cores"] or 1)
+    report.add(f"- load average (1 min) {load_before:.1f} before, {load_after:.1f} after, on "
+               f"{facts['cores']} cores{': a loaded machine, numbers are noisy' if busy else ''}; "
+               f"run took {time.monotonic() - started:.0f} s")
+    return report
+
+
+def main(argv: list) -> int:
+    args = parse_args(argv)
+
+    def stop_on_signal(number, _frame):
+        raise SystemExit(128 + number)
+
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, stop_on_signal)
+    work = Path(tempfile.mkdtemp(prefix="emulator-bench-"))
+    try:
+        report = run(args, work)
+    except (HarnessError, servers.StartError, wrk.WrkError) as error:
+        progress(f"error: {error}")
+        progress(f"logs kept in {work}")
+        args.keep = True
+        return 1
+    finally:
+        processes.stop_all()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    text = report.text()
+    sys.stdout.write(text)
+    if args.output:
+        args.output.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

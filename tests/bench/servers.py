@@ -1,0 +1,211 @@
+"""The two servers the benchmark loads: the emulator, and nginx answering /whodis statically.
+
+Both listen on 127.0.0.1 only, on a port chosen at start, and are stopped by processes.stop_all()
+at the latest.
+"""
+
+import os
+import re
+import select
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import processes
+
+_LISTENING = re.compile(rb"^API Gateway listening on http://127\.0\.0\.1:(\d+)\s*$")
+
+
+class StartError(RuntimeError):
+    pass
+
+
+class Emulator:
+    """One `emulator TEMPLATE --port 0 --aws-port 0 [extra args]` process.
+
+    start() returns once the "API Gateway listening" line is printed. From then on a thread drains
+    stdout (the access log and Lambda's START/END/REPORT lines, as a terminal would take them), so
+    the emulator never blocks on a full pipe; stderr goes to `log_dir`/<name>.stderr.
+    """
+
+    def __init__(self, binary: Path, template: Path, log_dir: Path, name: str, extra_args=()):
+        self.binary = binary
+        self.template = template
+        self.name = name
+        self.extra_args = list(extra_args)
+        self.stderr_path = log_dir / f"{name}.stderr"
+        self.process = None
+        self.port = None
+        self.started_at = None            # time.perf_counter() just before the exec
+        self.seconds_to_listening = None  # exec to the "listening" line, in seconds
+
+    def start(self, timeout_s: float = 60.0) -> "Emulator":
+        command = [str(self.binary), str(self.template), "--port", "0", "--aws-port", "0",
+                   *self.extra_args]
+        with open(self.stderr_path, "wb") as stderr:
+            started = self.started_at = time.perf_counter()
+            self.process = processes.spawn(command, stdout=subprocess.PIPE, stderr=stderr)
+        fd = self.process.stdout.fileno()
+        deadline = started + timeout_s
+        pending = b""
+        while self.port is None:
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                raise StartError(f"{self.name}: no 'listening' line within {timeout_s} s")
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if not ready:
+                continue
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                code = self.process.wait(timeout=5)
+                raise StartError(f"{self.name}: exited {code} before listening; see "
+                                 f"{self.stderr_path}: {self.stderr_path.read_text()[-2000:]}")
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                match = _LISTENING.match(line)
+                if match:
+                    self.seconds_to_listening = time.perf_counter() - started
+                    self.port = int(match.group(1))
+                    break
+        threading.Thread(target=_drain, args=(fd,), daemon=True).start()
+        return self
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def rss_kib(self) -> int:
+        return processes.rss_kib(self.process.pid)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            processes.stop(self.process, signal.SIGTERM)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *_):
+        self.stop()
+
+
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 1 << 16):
+            pass
+    except OSError:
+        pass
+
+
+def emulator_invoke_modes(binary: Path) -> list:
+    """The invoke modes this build offers: ["in-process"] unless `--help` lists --invoke-mode, in
+    which case also "runtime-api" when the help text names it."""
+    help_text = subprocess.run([str(binary), "--help"], capture_output=True, text=True,
+                               timeout=30, check=False).stdout
+    if "--invoke-mode" not in help_text:
+        return ["in-process"]
+    return ["in-process"] + (["runtime-api"] if "runtime-api" in help_text else [])
+
+
+_NGINX_CONF = """\
+# Written by tests/bench: nginx as the practical limit of an HTTP server on this machine.
+{user}worker_processes auto;
+daemon off;
+master_process on;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{
+    worker_connections 4096;
+}}
+http {{
+    access_log off;
+    keepalive_requests 100000000;
+    keepalive_timeout 75s;
+{temp_paths}
+    server {{
+        listen 127.0.0.1:{port} reuseport backlog=4096;
+        location = {path} {{
+            default_type application/json;
+            return 200 '{body}';
+        }}
+    }}
+}}
+"""
+
+# Temp-path directives of the modules this nginx build has; each must point into the prefix.
+_TEMP_PATH_MODULES = {
+    "client_body_temp_path": None,
+    "proxy_temp_path": "http_proxy",
+    "fastcgi_temp_path": "http_fastcgi",
+    "uwsgi_temp_path": "http_uwsgi",
+    "scgi_temp_path": "http_scgi",
+}
+
+
+class Nginx:
+    """nginx in the foreground with a private prefix and config in `prefix`, answering GET `path`
+    with `body` (200, Content-Type application/json). Runs as the current user: as root the
+    workers are told `user root` instead of nginx's default `nobody`."""
+
+    def __init__(self, prefix: Path, path: str, body: bytes):
+        if b"'" in body or b"\\" in body or b"\n" in body:
+            raise ValueError("the body must fit in one single-quoted nginx string")
+        self.prefix = prefix
+        self.path = path
+        self.body = body
+        self.process = None
+        self.port = None
+
+    def start(self, timeout_s: float = 15.0) -> "Nginx":
+        self.prefix.mkdir(parents=True, exist_ok=True)
+        configure_args = subprocess.run(["nginx", "-V"], capture_output=True, text=True,
+                                        timeout=30, check=False).stderr
+        temp_paths = []
+        for directive, module in _TEMP_PATH_MODULES.items():
+            if module is None or f"--without-{module}_module" not in configure_args:
+                temp_paths.append(f"    {directive} {self.prefix}/{directive};")
+        self.port = processes.free_port()
+        conf = self.prefix / "nginx.conf"
+        conf.write_text(_NGINX_CONF.format(
+            user="user root root;\n" if os.geteuid() == 0 else "",
+            prefix=self.prefix, port=self.port, path=self.path, body=self.body.decode(),
+            temp_paths="\n".join(temp_paths)))
+        stderr = open(self.prefix / "nginx.stderr", "wb")
+        command = ["nginx", "-p", str(self.prefix), "-c", str(conf), "-e",
+                   str(self.prefix / "error.log")]
+        self.process = processes.spawn(command, death_signal=signal.SIGTERM,
+                                       stdout=subprocess.DEVNULL, stderr=stderr)
+        stderr.close()
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if self.process.poll() is not None:
+                raise StartError(f"nginx exited {self.process.returncode}: "
+                                 f"{(self.prefix / 'nginx.stderr').read_text()}"
+                                 f"{_tail(self.prefix / 'error.log')}")
+            try:
+                status, _, _ = processes.http_get(self.port, self.path, timeout_s=1.0)
+                if status == 200:
+                    return self
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise StartError(f"nginx did not answer on port {self.port} within {timeout_s} s")
+            time.sleep(0.02)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self) -> None:
+        if self.process is not None:
+            processes.stop(self.process, signal.SIGQUIT)  # graceful: the master stops its workers
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *_):
+        self.stop()
+
+
+def _tail(path: Path) -> str:
+    return path.read_text()[-2000:] if path.exists() else ""
