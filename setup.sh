@@ -9,7 +9,7 @@ build_dir="${1:-build}"
 packages=(
   cmake ninja-build g++ pkg-config ccache
   libboost1.81-dev libyaml-cpp-dev nlohmann-json3-dev libcurl4-openssl-dev doctest-dev
-  awscli curl zip unzip python3
+  awscli curl zip unzip python3 wrk nginx-light
 )
 missing=()
 for p in "${packages[@]}"; do
