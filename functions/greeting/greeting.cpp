@@ -3,25 +3,18 @@
 #include <chrono>
 
 #include "runtime/http_get.h"
+#include "runtime/text.h"
 
 namespace functions {
 namespace {
 
 constexpr std::chrono::milliseconds kCheckIpTimeout{2000};
 
-std::string trim(std::string text) {
-  const char* space = " \t\r\n";
-  auto first = text.find_first_not_of(space);
-  if (first == std::string::npos) return {};
-  auto last = text.find_last_not_of(space);
-  return text.substr(first, last - first + 1);
-}
-
 std::string caller_location(const nlohmann::json& event, const lambda_runtime::Context& context) {
   if (auto url = context.env("CHECKIP_URL"); url && !url->empty()) {
     auto answer = lambda_runtime::http_get(*url, kCheckIpTimeout);
     if (!answer.ok) throw lambda_runtime::FunctionError("CheckIpError", answer.error);
-    return trim(std::move(answer.body));
+    return std::string(lambda_runtime::trim(answer.body));
   }
   const auto* ip = event.contains("requestContext") ? &event["requestContext"] : nullptr;
   if (ip && ip->is_object() && ip->contains("identity") && (*ip)["identity"].is_object()) {

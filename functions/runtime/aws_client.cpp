@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "runtime/curl_handle.h"
+#include "runtime/text.h"
 
 namespace lambda_runtime {
 namespace {
@@ -53,23 +54,6 @@ std::string percent_encode(std::string_view text) {
     }
   }
   return encoded;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0)
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0)
-    text.remove_suffix(1);
-  return text;
 }
 
 // One HTTP answer as libcurl's callbacks write it. Headers are those of the final response: a

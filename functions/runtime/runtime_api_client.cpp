@@ -6,6 +6,8 @@
 #include <string_view>
 #include <utility>
 
+#include "runtime/text.h"
+
 namespace lambda_runtime {
 namespace {
 
@@ -34,14 +36,6 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   if (exchange->body.size() + bytes > exchange->max_body) return 0;  // CURLE_WRITE_ERROR
   exchange->body.append(data, bytes);
   return bytes;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0)
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0)
-    text.remove_suffix(1);
-  return text;
 }
 
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
