@@ -1,5 +1,7 @@
 #include "emulator/control/control_api.h"
 
+#include <boost/asio/ip/address.hpp>
+
 #include "emulator/server/aws_protocol.h"
 
 namespace emu::control {
@@ -58,14 +60,14 @@ bool ControlApi::accepts(const server::HttpRequest& request) const {
   return request.target().starts_with(kPrefix);
 }
 
-void ControlApi::handle(server::HttpRequest request, const server::ClientInfo&,
+void ControlApi::handle(server::HttpRequest request, const server::ClientInfo& client,
                         server::Respond respond) {
   std::string_view target = request.target();
   target = target.substr(0, target.find('?'));
   if (target == "/emulator/status" && request.method() == http::verb::get)
     return respond(status(request.version()));
   if (target == "/emulator/deploy" && request.method() == http::verb::post)
-    return respond(deploy(request));
+    return respond(deploy(request, client));
   respond(server::rest_json_error(
       Error{"UnknownOperationException",
             "The emulator's control API has GET /emulator/status and POST /emulator/deploy; not " +
@@ -105,7 +107,8 @@ server::HttpResponse ControlApi::status(unsigned http_version) const {
   return server::json_response(200, body, http_version);
 }
 
-server::HttpResponse ControlApi::deploy(const server::HttpRequest& request) {
+server::HttpResponse ControlApi::deploy(const server::HttpRequest& request,
+                                        const server::ClientInfo& client) {
   unsigned version = request.version();
   Json body = request.body().empty() ? Json::object() : Json::parse(request.body(), nullptr, false);
   if (body.is_discarded() || !body.is_object())
@@ -117,6 +120,17 @@ server::HttpResponse ControlApi::deploy(const server::HttpRequest& request) {
       return server::rest_json_error(
           Error{"ValidationException", "templatePath must be a string"}, version);
     deploy_request.template_path = path->get<std::string>();
+    boost::system::error_code ec;
+    auto address = boost::asio::ip::make_address(client.address, ec);
+    if (ec || !address.is_loopback()) {
+      auto response = server::rest_json_error(
+          Error{"AccessDeniedException",
+                "templatePath is accepted from loopback clients only; deploy from the machine "
+                "the emulator runs on"},
+          version);
+      response.result(http::status::forbidden);
+      return response;
+    }
   }
   if (auto overrides = body.find("parameterOverrides");
       overrides != body.end() && !overrides->is_null()) {

@@ -13,6 +13,8 @@
 //          x-amzn-ErrorType: TemplateError
 //     409  {"Type": "User", "Message": "... deployment d-X of F is in progress ..."}
 //          x-amzn-ErrorType: DeploymentInProgressException
+//     403  templatePath from a client that is not on loopback (AccessDeniedException): a file
+//          path from a request reaches the file system only for the local user.
 //
 //   GET /emulator/status
 //     200  {"now": <virtual ms>, "timeScale": <number>, "generation": <number, grows on every
@@ -47,7 +49,7 @@ class ControlApi final : public server::AwsService {
 
  private:
   server::HttpResponse status(unsigned http_version) const;
-  server::HttpResponse deploy(const server::HttpRequest& request);
+  server::HttpResponse deploy(const server::HttpRequest& request, const server::ClientInfo& client);
 
   Redeployer& redeployer_;
   codedeploy::DeploymentEngine& engine_;
