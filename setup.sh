@@ -23,6 +23,10 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
+# Let ccache share results between clones of the project in different folders (CI builds a
+# fresh clone elsewhere): paths below the repository are hashed relative to it.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then
   cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-RelWithDebInfo}" \
     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache ${EMULATOR_CMAKE_ARGS:-} >&2
