@@ -5,6 +5,7 @@
 #include <ostream>
 #include <stdexcept>
 
+#include "emulator/cli/response_fields.h"
 #include "emulator/cli/watch_command.h"
 #include "emulator/template/loader.h"
 
@@ -37,13 +38,6 @@ std::string body_message(const json& body) {
     if (it != body.end() && it->is_string()) return it->get<std::string>();
   }
   return "";
-}
-
-std::string text_member(const json& object, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return "";
-  if (!it->is_string()) throw std::invalid_argument(std::string(key) + " should be a string");
-  return it->get<std::string>();
 }
 
 // The "deployments" of a deploy response: the ids of the deployments it started.
@@ -195,18 +189,18 @@ Result<std::vector<DeployChange>> parse_changes(const nlohmann::json& body) {
   if (!it->is_array()) return Error{"BadResponse", "deploy response: changes should be an array"};
   try {
     for (const auto& entry : *it) {
-      if (!entry.is_object()) throw std::invalid_argument("changes should hold objects");
+      if (!entry.is_object()) throw FieldError("changes should hold objects");
       DeployChange change;
-      change.logical_id = text_member(entry, "logicalId");
-      change.function_name = text_member(entry, "functionName");
-      change.action = text_member(entry, "action");
-      change.from_version = text_member(entry, "fromVersion");
-      change.to_version = text_member(entry, "toVersion");
-      change.deployment_id = text_member(entry, "deploymentId");
-      change.deployment_config_name = text_member(entry, "deploymentConfigName");
+      change.logical_id = text_field(entry, "logicalId");
+      change.function_name = text_field(entry, "functionName");
+      change.action = text_field(entry, "action");
+      change.from_version = text_field(entry, "fromVersion");
+      change.to_version = text_field(entry, "toVersion");
+      change.deployment_id = text_field(entry, "deploymentId");
+      change.deployment_config_name = text_field(entry, "deploymentConfigName");
       changes.push_back(std::move(change));
     }
-  } catch (const std::invalid_argument& e) {
+  } catch (const FieldError& e) {
     return Error{"BadResponse", std::string("deploy response: ") + e.what()};
   }
   return changes;

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "emulator/cli/response_fields.h"
+
 namespace emu::cli {
 namespace {
 
@@ -13,24 +15,6 @@ using nlohmann::json;
 constexpr std::size_t kProgressBarWidth = 20;
 constexpr std::size_t kEventNameWidth = 18;    // "BeforeAllowTraffic"
 constexpr std::size_t kEventStatusWidth = 10;  // "InProgress"
-
-// A status field of an unexpected type; translated into an Error by parse_status only.
-struct FieldError : std::runtime_error {
-  explicit FieldError(const std::string& what) : std::runtime_error(what) {}
-};
-
-const json* member(const json& object, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
-std::string text_field(const json& object, const char* key) {
-  const json* value = member(object, key);
-  if (!value) return "";
-  if (!value->is_string()) throw FieldError(std::string(key) + " should be a string");
-  return value->get<std::string>();
-}
 
 std::optional<double> number_field(const json& object, const char* key) {
   const json* value = member(object, key);
