@@ -23,12 +23,12 @@ bool is_flag(const std::string& argument) { return argument.rfind("--", 0) == 0;
 std::string usage() {
   return R"(usage: emulator [TEMPLATE] [options]
 
-Runs a SAM template locally: API Gateway routes, Lambda functions (in process), and later the
-AWS-compatible endpoints.
+Runs a SAM template locally: API Gateway routes, Lambda functions with versions and aliases,
+CodeDeploy deployments, and the AWS-compatible endpoints (Lambda, CodeDeploy).
 
   TEMPLATE                       SAM template to serve (default: template.yaml)
   --port N                       API Gateway port (default 3000; 0 picks a free port)
-  --aws-port N                   AWS-compatible endpoints' port (default 3001; reserved)
+  --aws-port N                   AWS-compatible endpoints' port (default 3001; 0 = free port)
   --host ADDR                    address to bind (default 127.0.0.1)
   --parameter-overrides K=V ...  template parameter values; also ParameterKey=K,ParameterValue=V
   --env-vars FILE.json           SAM CLI's environment-variable overrides file
@@ -36,6 +36,10 @@ AWS-compatible endpoints.
   --stack-name S                 AWS::StackName (default: the template's folder name)
   --seed N                       makes weighted alias routing reproducible (default: from clock)
   --time-scale N                 virtual seconds per real second for deployments (default 1)
+  --invoke-mode MODE             in-process (default: handlers built into the emulator) or
+                                 runtime-api (each function's bootstrap from CodeUri, as a child
+                                 process speaking the Lambda Runtime API)
+  --base-dir DIR                 resolve relative CodeUris from DIR (default: the template's folder)
   --help                         this text
   --version                      the emulator's version
 )";
@@ -75,6 +79,21 @@ Result<Options> parse_options(const std::vector<std::string>& arguments) {
       if (argument == "--env-vars") options.env_vars_path = text.value();
       if (argument == "--region") options.region = text.value();
       if (argument == "--stack-name") options.stack_name = text.value();
+    } else if (argument == "--invoke-mode") {
+      auto text = value("--invoke-mode");
+      if (!text.ok()) return text.error();
+      if (text.value() == "in-process") {
+        options.invoke_mode = Options::InvokeMode::kInProcess;
+      } else if (text.value() == "runtime-api") {
+        options.invoke_mode = Options::InvokeMode::kRuntimeApi;
+      } else {
+        return usage_error("--invoke-mode " + text.value() +
+                           ": expected in-process or runtime-api");
+      }
+    } else if (argument == "--base-dir" || argument == "-s") {
+      auto text = value("--base-dir");
+      if (!text.ok()) return text.error();
+      options.base_dir = text.value();
     } else if (argument == "--seed") {
       auto text = value("--seed");
       if (!text.ok()) return text.error();

@@ -24,6 +24,11 @@ struct Options {
   std::string stack_name;         // "" = the template's folder name
   std::optional<std::uint64_t> seed;  // weighted alias routing; none = seeded from the clock
   double time_scale = 1.0;        // virtual seconds per real second for deployments (> 0)
+  // How functions run: handlers compiled into the emulator, or each function's own `bootstrap`
+  // as a child process over the Lambda Runtime API (docs/runtime-api.md).
+  enum class InvokeMode { kInProcess, kRuntimeApi };
+  InvokeMode invoke_mode = InvokeMode::kInProcess;
+  std::string base_dir;           // where relative CodeUris start ("" = the template's folder)
   bool help = false;
   bool version = false;
 };

@@ -20,7 +20,10 @@
 #include "emulator/core/log.h"
 #include "emulator/core/random.h"
 #include "emulator/lambda/function_store.h"
+#include "emulator/lambda/code_artifacts.h"
 #include "emulator/lambda/in_process_invoker.h"
+#include "emulator/lambda/process_spawner.h"
+#include "emulator/lambda/runtime_api_invoker.h"
 #include "emulator/lambda/lambda_api.h"
 #include "emulator/lambda/lambda_service.h"
 #include "emulator/server/aws_endpoint.h"
@@ -55,9 +58,15 @@ Result<tmpl::LoadOptions> load_options_for(const Options& options) {
 
 Result<std::unique_ptr<lambda::FunctionStore>> build_functions(const Options& options,
                                                                const tmpl::Stack& stack,
-                                                               const std::string& aws_url) {
+                                                               const std::string& aws_url,
+                                                               lambda::CodeArtifacts& artifacts) {
   lambda::StoreOptions store_options;
   store_options.aws_endpoint_url = aws_url;
+  if (options.invoke_mode == Options::InvokeMode::kRuntimeApi) {
+    store_options.resolve_code = [&artifacts](const tmpl::Stack& s, const tmpl::FunctionSpec& f) {
+      return artifacts.resolve(s, f);
+    };
+  }
   if (!options.env_vars_path.empty()) {
     auto env_vars = lambda::read_env_vars_file(options.env_vars_path);
     if (!env_vars.ok()) return env_vars.error();
@@ -120,7 +129,12 @@ int serve(const Options& options) {
   std::string api_url = url_of(options.host, api_server.value()->port());
   std::string aws_url = url_of(options.host, aws_server.value()->port());
 
-  auto functions = build_functions(options, stack.value(), aws_url);
+  const bool runtime_api = options.invoke_mode == Options::InvokeMode::kRuntimeApi;
+  // Runtime API mode: packages unpacked into a private folder, removed at exit (after the
+  // processes that run from it: declared before the invoker).
+  lambda::CodeArtifacts artifacts(options.base_dir);
+  if (runtime_api) artifacts.prefetch(stack.value());
+  auto functions = build_functions(options, stack.value(), aws_url, artifacts);
   if (!functions.ok()) {
     log::error(functions.error().message);
     return kExitBadInput;
@@ -131,8 +145,18 @@ int serve(const Options& options) {
   for (const auto& warning : warnings) log::warn(warning);
 
   // Destroyed explicitly below, before the objects its running tasks call back into.
-  auto pool = std::make_unique<lambda::WorkerPool>(kWorkers, kMaxAbandonedWorkers);
-  lambda::InProcessInvoker invoker(io.get_executor(), *pool);
+  std::unique_ptr<lambda::WorkerPool> pool;
+  lambda::PosixSpawner spawner;
+  std::unique_ptr<lambda::RuntimeApiInvoker> runtime_invoker;
+  std::unique_ptr<lambda::Invoker> in_process_invoker;
+  if (runtime_api) {
+    runtime_invoker = std::make_unique<lambda::RuntimeApiInvoker>(io, spawner);
+  } else {
+    pool = std::make_unique<lambda::WorkerPool>(kWorkers, kMaxAbandonedWorkers);
+    in_process_invoker = std::make_unique<lambda::InProcessInvoker>(io.get_executor(), *pool);
+  }
+  lambda::Invoker& invoker =
+      runtime_api ? static_cast<lambda::Invoker&>(*runtime_invoker) : *in_process_invoker;
   SeededRandom random(options.seed ? *options.seed : seed_from_clock());
   lambda::InvocationMetrics metrics;
   lambda::LambdaService lambda_service(*functions.value(), invoker, random, metrics);
@@ -144,6 +168,12 @@ int serve(const Options& options) {
   log::info("Loaded " + options.template_path + ": " + std::to_string(stack->functions.size()) +
             " functions, " + std::to_string(stack->apis.size()) + " APIs (stack " +
             stack->stack_name + ", region " + stack->region + ")");
+  if (runtime_api) {
+    std::string unpacked = artifacts.private_dir();
+    log::info("Invoke mode runtime-api: each function's bootstrap runs as a child process over "
+              "the Lambda Runtime API" +
+              (unpacked.empty() ? std::string() : "; packages unpacked in " + unpacked));
+  }
   for (const auto& line : startup_lines(stack.value(), *routes.load(), api_url)) log::info(line);
 
   // SIGINT / SIGTERM: stop accepting, let requests in flight finish (bounded by the longest
@@ -194,13 +224,17 @@ int serve(const Options& options) {
 
   run_io_threads(io);
   pool.reset();  // waits for handlers still running (not those stuck past their Timeout)
+  std::size_t processes = runtime_invoker ? runtime_invoker->environments().size() : 0;
+  runtime_invoker.reset();  // kills and reaps every bootstrap
   std::uint64_t invocations = 0;
   for (const auto& function : functions.value()->snapshot()->functions)
     invocations += metrics.function_counts(function->name).invocations;
   log::info("Stopped: served " +
             std::to_string(api_server.value()->served() + aws_server.value()->served()) +
             " HTTP responses, " + std::to_string(invocations) + " invocations, " +
-            std::to_string(engine.list().size()) + " deployments");
+            std::to_string(engine.list().size()) + " deployments" +
+            (runtime_api ? ", " + std::to_string(processes) + " bootstrap process(es) stopped"
+                         : std::string()));
   return 0;
 }
 

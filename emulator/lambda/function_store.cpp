@@ -8,19 +8,9 @@
 #include "emulator/core/ids.h"
 #include "emulator/core/sha256.h"
 #include "emulator/lambda/lambda_errors.h"
-#include "registry.h"
 
 namespace emu::lambda {
 namespace {
-
-std::string known_handlers() {
-  std::string names;
-  for (const auto& entry : functions::builtin_handlers()) {
-    if (!names.empty()) names += ", ";
-    names += entry.name;
-  }
-  return names;
-}
 
 bool reserved_variable(const std::string& name) {
   return name.rfind("AWS_LAMBDA_", 0) == 0 || name == "AWS_REGION" ||
@@ -45,8 +35,9 @@ std::map<std::string, std::string> runtime_environment(const FunctionVersion& ve
       {"AWS_SECRET_ACCESS_KEY", "emulator-local-secret-key"},
       {"AWS_SESSION_TOKEN", "emulator-local-session-token"},
       {"_HANDLER", version.handler_name},
-      {"LAMBDA_TASK_ROOT", "/var/task"},
-      {"LAMBDA_RUNTIME_DIR", "/var/runtime"},
+      // Where the code is: /var/task on Lambda; the unpacked package in Runtime API mode.
+      {"LAMBDA_TASK_ROOT", version.code_dir.empty() ? "/var/task" : version.code_dir},
+      {"LAMBDA_RUNTIME_DIR", version.code_dir.empty() ? "/var/runtime" : version.code_dir},
       {"TZ", ":UTC"},
   };
   if (!options.aws_endpoint_url.empty()) env["AWS_ENDPOINT_URL"] = options.aws_endpoint_url;
@@ -67,13 +58,6 @@ FunctionVersionPtr derive_version(const FunctionVersion& base, std::string versi
   return version;
 }
 
-// In-process code identity: the handler's package name. (Runtime API mode will hash the package's
-// bytes instead.)
-std::string code_identity_sha256(const std::string& package) {
-  auto digest = sha256("in-process:" + package);
-  return base64::encode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
-}
-
 std::string role_arn(const tmpl::Stack& stack, const tmpl::FunctionSpec& spec) {
   return "arn:" + stack.partition + ":iam::" + stack.account_id + ":role/" + stack.stack_name +
          "-" + spec.logical_id + "Role-" +
@@ -87,26 +71,21 @@ Result<FunctionVersion> latest_from_spec(const tmpl::Stack& stack, const tmpl::F
   base.function_name = spec.function_name;
   base.function_arn = "arn:" + stack.partition + ":lambda:" + stack.region + ":" +
                       stack.account_id + ":function:" + spec.function_name;
-  base.package = package_name(spec.code_uri);
-  const auto* builtin = functions::find_builtin_handler(base.package);
-  if (builtin == nullptr) {
-    return Error{"TemplateError",
-                 spec.code_uri_where.to_string() + ": Resources." + spec.logical_id +
-                     ".Properties.CodeUri: no handler named \"" + base.package + "\" (from \"" +
-                     spec.code_uri + "\") is built into this emulator. In-process mode runs " +
-                     "the handler whose name is CodeUri's file name without .zip; built in: " +
-                     known_handlers() + "."};
-  }
-  base.handler = builtin->handler;
+  auto code = options.resolve_code ? options.resolve_code(stack, spec) : builtin_code(stack, spec);
+  if (!code.ok()) return code.error();
+  base.package = code->package;
+  base.handler = code->handler;
+  base.code_dir = code->code_dir;
   base.handler_name = spec.handler;
   base.runtime = spec.runtime;
   base.role = role_arn(stack, spec);
   base.architectures = spec.architectures;
-  base.code_sha256 = code_identity_sha256(base.package);
-  base.code_size = static_cast<long long>(base.package.size());
+  base.code_sha256 = code->code_sha256;
+  base.code_size = code->code_size;
   base.last_modified = lambda_timestamp_now();
   base.timeout_seconds = spec.timeout_seconds;
   base.memory_mb = spec.memory_mb;
+  base.reserved_concurrency = spec.reserved_concurrency;
   base.environment =
       apply_env_vars(options.env_vars, spec.logical_id, spec.function_name, spec.environment);
   return base;
@@ -147,14 +126,6 @@ Error revision_mismatch() {
 }
 
 }  // namespace
-
-std::string package_name(const std::string& code_uri) {
-  std::string name = code_uri;
-  while (!name.empty() && name.back() == '/') name.pop_back();
-  if (auto slash = name.rfind('/'); slash != std::string::npos) name.erase(0, slash + 1);
-  if (name.size() > 4 && name.compare(name.size() - 4, 4, ".zip") == 0) name.resize(name.size() - 4);
-  return name;
-}
 
 std::string lambda_timestamp_now() {
   auto now = std::chrono::system_clock::now();

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "emulator/core/result.h"
+#include "emulator/lambda/code_identity.h"
 #include "emulator/lambda/env_vars.h"
 #include "emulator/lambda/lambda_function.h"
 #include "emulator/template/stack.h"
@@ -29,6 +30,7 @@ namespace emu::lambda {
 struct StoreOptions {
   std::string aws_endpoint_url;  // AWS_ENDPOINT_URL given to every function ("" = none)
   EnvVarsFile env_vars;          // --env-vars overrides
+  CodeResolver resolve_code;     // empty: built-in handlers (in-process mode)
 };
 
 // UpdateFunctionConfiguration's fields the emulator applies; unset ones stay as they are.
@@ -58,8 +60,9 @@ class FunctionStore {
   };
   using SnapshotPtr = std::shared_ptr<const Snapshot>;
 
-  // Fails when a function's code cannot be found: in in-process mode the file name of CodeUri
-  // (without ".zip") must name a built-in handler. The error points at CodeUri in the template.
+  // Fails when a function's code cannot be found (StoreOptions::resolve_code): in in-process mode
+  // the file name of CodeUri (without ".zip") must name a built-in handler; in Runtime API mode
+  // CodeUri must be a zip or folder with a `bootstrap`. The error points at CodeUri.
   static Result<std::unique_ptr<FunctionStore>> build(const tmpl::Stack& stack,
                                                       const StoreOptions& options);
 
@@ -101,10 +104,6 @@ class FunctionStore {
   tmpl::Stack stack_;        // region, partition and account for ARNs and environments
   StoreOptions options_;
 };
-
-// The package name a CodeUri names: its file name without ".zip" (build/package/whodis.zip ->
-// whodis; a folder's own name).
-std::string package_name(const std::string& code_uri);
 
 // Lambda's LastModified format: "2026-11-29T23:26:43.123+0000", for now.
 std::string lambda_timestamp_now();

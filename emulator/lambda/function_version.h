@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@ struct FunctionVersion {
   std::string version;            // "$LATEST", "1", "2", ...
   std::string function_arn;       // unqualified: arn:aws:lambda:<region>:<account>:function:<name>
   std::string package;            // built-in handler name (CodeUri file name without .zip)
+  std::string code_dir;           // Runtime API mode: the folder with `bootstrap` ("" in process)
   lambda_runtime::Handler handler = nullptr;
   std::string handler_name;       // the Handler property, "bootstrap"
   std::string runtime;            // "provided.al2023"
@@ -30,6 +32,7 @@ struct FunctionVersion {
   std::string revision_id;        // changes on every update of this version's configuration
   int timeout_seconds = 3;
   int memory_mb = 128;
+  std::optional<int> reserved_concurrency;  // ReservedConcurrentExecutions
   // Environment.Variables after --env-vars overrides: what the user configured.
   std::map<std::string, std::string> environment;
   // What the handler sees: `environment` plus the variables Lambda defines for every function

@@ -1,10 +1,11 @@
 // Invoker: runs one invocation of a function version and reports how it ended. Implementations:
-// InProcessInvoker (handlers compiled into the emulator, on a worker pool); a Runtime API invoker
-// (child `bootstrap` processes) comes later.
+// InProcessInvoker (handlers compiled into the emulator, on a worker pool) and RuntimeApiInvoker
+// (the functions' `bootstrap` programs as child processes, over the Lambda Runtime API).
 #pragma once
 
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "emulator/lambda/function_version.h"
@@ -19,6 +20,9 @@ struct InvokeResult {
   };
   Outcome outcome = Outcome::kSuccess;
   nlohmann::json payload;
+  // Set when the function returned bytes that are not JSON (a Runtime API bootstrap may): Invoke
+  // returns them as they are, API Gateway answers 502; `payload` is then null.
+  std::optional<std::string> raw_payload;
   std::string request_id;        // Lambda's request id for this invocation
   std::string executed_version;  // "$LATEST", "1", ...
   double duration_ms = 0;        // wall time from start to result (or to the deadline)

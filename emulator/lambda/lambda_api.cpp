@@ -367,7 +367,7 @@ class Operations {
 
 HttpResponse invoke_response(const InvokeResult& result, bool tail, unsigned http_version) {
   using Outcome = InvokeResult::Outcome;
-  std::string payload = result.payload.dump();
+  std::string payload = result.raw_payload ? *result.raw_payload : result.payload.dump();
   bool failed = result.outcome != Outcome::kSuccess;
   if (payload.size() > kSyncPayloadLimit) {
     // AWS Lambda developer guide, "Lambda quotas": a response over 6 MB fails the invocation.

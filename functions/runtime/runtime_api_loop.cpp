@@ -99,6 +99,25 @@ int run(Handler handler, const RunOptions& options) {
     return kExitFailure;
   }
 
+  if (options.init != nullptr) {
+    std::optional<ErrorReport> init_failure;
+    try {
+      options.init();
+    } catch (const FunctionError& e) {
+      init_failure = ErrorReport{e.type(), e.what()};
+    } catch (const std::exception& e) {
+      init_failure = ErrorReport{type_name(e), e.what()};
+    } catch (...) {
+      init_failure = ErrorReport{"Unknown", "the init function threw something that is not a "
+                                            "std::exception"};
+    }
+    if (init_failure) {
+      runtime_log("init failed: " + init_failure->type + ": " + init_failure->message);
+      if (auto failure = client->post_init_error(*init_failure)) runtime_log(failure->message);
+      return kExitFailure;
+    }
+  }
+
   std::size_t served = 0;
   int failures_in_a_row = 0;
   while (!options.max_invocations || served < *options.max_invocations) {

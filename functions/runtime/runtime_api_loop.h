@@ -33,12 +33,17 @@
 #include <chrono>
 #include <cstddef>
 #include <optional>
+#include <string>
 
 #include "runtime/handler.h"
 
 namespace lambda_runtime {
 
 struct RunOptions {
+  // The function's start-up work (Lambda's INIT phase), run once before the first event. What it
+  // throws is reported to POST /runtime/init/error as {"errorType": <the exception's type name>,
+  // "errorMessage": what()} and run() returns 1, as Lambda expects of a failed INIT.
+  void (*init)() = nullptr;
   // Return 0 after answering this many invocations; nullopt: serve until Lambda ends the process.
   std::optional<std::size_t> max_invocations;
   // Pause before asking for the next invocation again after GET next failed.

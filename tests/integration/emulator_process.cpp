@@ -1,5 +1,7 @@
 #include "emulator_process.h"
 
+#include <algorithm>
+
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -200,12 +202,31 @@ int ChildProcess::stop(std::chrono::milliseconds grace) {
   return *exit_code_;
 }
 
+namespace {
+InvokeMode g_invoke_mode = InvokeMode::kInProcess;
+}  // namespace
+
+void set_invoke_mode(InvokeMode mode) { g_invoke_mode = mode; }
+InvokeMode invoke_mode() { return g_invoke_mode; }
+
+std::vector<std::string> invoke_mode_arguments(const std::string& template_path) {
+  if (g_invoke_mode == InvokeMode::kInProcess) return {};
+  std::vector<std::string> arguments{"--invoke-mode", "runtime-api"};
+  if (template_path != source_path("template.yaml"))
+    arguments.insert(arguments.end(), {"--base-dir", TEST_CODE_DIR});
+  return arguments;
+}
+
 EmulatorProcess::EmulatorProcess(const std::string& template_path,
                                  const std::vector<std::string>& arguments,
                                  std::chrono::milliseconds ready_timeout)
     : child_(EMULATOR_BINARY, [&] {
         std::vector<std::string> all{template_path};
         all.insert(all.end(), arguments.begin(), arguments.end());
+        auto mode = invoke_mode_arguments(template_path);
+        bool own_base = std::find(arguments.begin(), arguments.end(), "--base-dir") != arguments.end();
+        if (own_base && mode.size() > 2) mode.resize(2);  // the test's --base-dir wins
+        all.insert(all.end(), mode.begin(), mode.end());
         all.insert(all.end(), {"--port", "0", "--aws-port", "0"});
         return all;
       }()) {

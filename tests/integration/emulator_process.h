@@ -88,6 +88,16 @@ class ChildProcess {
   std::thread reader_;
 };
 
+// How the suite runs functions (integration_main.cpp's --invoke-mode=...). In runtime-api mode
+// EmulatorProcess adds `--invoke-mode runtime-api` and, for test templates (anything but the
+// project's template.yaml), `--base-dir <build>/test-code`, where their CodeUris exist.
+enum class InvokeMode { kInProcess, kRuntimeApi };
+void set_invoke_mode(InvokeMode mode);
+InvokeMode invoke_mode();
+inline bool runtime_api_mode() { return invoke_mode() == InvokeMode::kRuntimeApi; }
+// The arguments that select the suite's invoke mode for `template_path` (empty in process).
+std::vector<std::string> invoke_mode_arguments(const std::string& template_path);
+
 // The emulator serving a template on free ports (--port 0 --aws-port 0), ready to accept requests
 // once the constructor returns.
 class EmulatorProcess {

@@ -113,8 +113,11 @@ TEST_CASE("a body over 10 MiB answers 413 Request Too Long and one up to 10 MiB 
   // 413 arrives before the body is sent. (A client that sends the body straight away may see the
   // connection reset instead of the 413: the emulator closes without draining the unread body.)
   const it::HeaderList expect_continue = {{"Expect", "100-continue"}};
+  // Runtime API mode also applies Lambda's own 6 MB request limit, so there a body this large
+  // never reaches the function (502); in process it is passed on (docs/runtime-api.md).
+  const long at_limit = it::runtime_api_mode() ? 502 : 200;
   const Case cases[] = {
-      {"exactly the limit", kLimit, {}, 200},
+      {"exactly the limit", kLimit, {}, at_limit},
       {"one byte over", kLimit + 1, expect_continue, 413},
       {"11 MiB", 11 * 1024 * 1024, expect_continue, 413},
   };
@@ -127,6 +130,8 @@ TEST_CASE("a body over 10 MiB answers 413 Request Too Long and one up to 10 MiB 
         it::request("POST", emulator.url("/echo"), headers, body, std::chrono::seconds(20));
     if (c.status == 413) {
       check_gateway_error(response, 413, "Request Too Long", "RequestTooLongException");
+    } else if (c.status == 502) {
+      CHECK(response.status == 502);
     } else {
       REQUIRE(response.status == 200);
       auto event = json::parse(response.body);
@@ -140,6 +145,6 @@ TEST_CASE("a body over 10 MiB answers 413 Request Too Long and one up to 10 MiB 
   for (auto at = out.find("[EchoFunction] START"); at != std::string::npos;
        at = out.find("[EchoFunction] START", at + 1))
     ++starts;
-  CHECK(starts == 1);
+  CHECK(starts == (it::runtime_api_mode() ? 0 : 1));
   CHECK(it::get(emulator.url("/whodis")).status == 200);
 }
