@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Does all the set-up the two README commands need, on Debian 12 as root:
 # installs the Debian packages that are missing, configures (once) and builds (incrementally).
-# Usage: ./setup.sh [BUILD_DIR]   (default: build)
+# Usage: ./setup.sh [BUILD_DIR [KIND]]   (default: build)
+#   KIND asan: clang, ASan + UBSan, and the libFuzzer targets (test.sh: build-asan)
+#   KIND tsan: clang, TSan (test.sh: build-tsan)
+# A sanitizer tree builds only what its tests need (docs/testing.md).
 set -euo pipefail
 cd "$(dirname "$0")"
 build_dir="${1:-build}"
+kind="${2:-}"
 
 packages=(
   cmake ninja-build g++ pkg-config ccache
   libboost1.81-dev libyaml-cpp-dev nlohmann-json3-dev libcurl4-openssl-dev doctest-dev
   awscli curl zip unzip python3 wrk nginx-light
+  clang-14 libclang-rt-14-dev llvm-14
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -27,8 +32,21 @@ fi
 # fresh clone elsewhere): paths below the repository are hashed relative to it.
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 
+build_type="${CMAKE_BUILD_TYPE:-RelWithDebInfo}"
+kind_args=()
+target=()
+case "$kind" in
+  "") ;;
+  # No build type: cmake/sanitizer_trees.cmake sets -O1 and line tables, and asserts stay on.
+  asan) build_type="" target=(--target sanitizer_tree)
+        kind_args=(-DCMAKE_CXX_COMPILER=clang++-14 -DEMULATOR_SANITIZE=address,undefined -DEMULATOR_FUZZ=ON) ;;
+  tsan) build_type="" target=(--target sanitizer_tree)
+        kind_args=(-DCMAKE_CXX_COMPILER=clang++-14 -DEMULATOR_SANITIZE=thread) ;;
+  *) echo "setup: unknown kind '$kind' (asan or tsan)" >&2; exit 2 ;;
+esac
+
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-RelWithDebInfo}" \
-    -DCMAKE_CXX_COMPILER_LAUNCHER=ccache ${EMULATOR_CMAKE_ARGS:-} >&2
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" \
+    -DCMAKE_CXX_COMPILER_LAUNCHER=ccache "${kind_args[@]}" ${EMULATOR_CMAKE_ARGS:-} >&2
 fi
-cmake --build "$build_dir" -j"$(nproc)" >&2
+cmake --build "$build_dir" -j"$(nproc)" "${target[@]}" >&2

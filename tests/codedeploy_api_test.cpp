@@ -798,3 +798,14 @@ TEST_CASE_FIXTURE(Fixture,
   CHECK(message.find("PutLifecycleEventHookExecutionStatus") != std::string::npos);
   CHECK(message.find("GetDeploymentConfig") != std::string::npos);
 }
+
+TEST_CASE_FIXTURE(Fixture, "an operation name that is not UTF-8 is answered, its bytes replaced") {
+  // Found by fuzzing (tests/fuzz/aws_api_fuzz.cpp): the message quoting X-Amz-Target made the
+  // error body throw when serialised.
+  auto response = send("CodeDeploy_20141006.\x83\x83" "Create", "{}");
+  CHECK(response.result_int() == 400);
+  auto json = Json::parse(response.body());
+  CHECK(json["__type"] == "UnknownOperationException");
+  CHECK(json["message"].get<std::string>().find("\xEF\xBF\xBD\xEF\xBF\xBD" "Create") !=
+        std::string::npos);
+}

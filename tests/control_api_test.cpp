@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "emulator/core/log.h"
 
 using namespace emu;
@@ -126,4 +129,26 @@ TEST_CASE_FIXTURE(Fixture, "control API: refusals carry AWS-style errors") {
     CHECK(response.result_int() == c.status);
     CHECK(response["x-amzn-ErrorType"] == c.type);
   }
+}
+
+TEST_CASE_FIXTURE(Fixture, "control API: status holds its snapshot while a publish replaces it") {
+  // Found by ASan (asan: integration deployment_traffic_test.cpp): status() iterated over the
+  // functions of a temporary snapshot, freed when a deployment step published a new one
+  // meanwhile (heap-use-after-free). A stress test: the window is narrow, so it catches a
+  // regression only sometimes, under ASan (asan: unit) or TSan.
+  const std::string function = store->snapshot()->functions.at(0)->name;
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    lambda::ConfigurationChange change;
+    for (int i = 0; !stop && i < 20000; ++i) {
+      change.description = "d" + std::to_string(i);
+      (void)store->update_configuration(function, change, "");
+    }
+  });
+  int ok = 0;
+  for (int i = 0; i < 2000; ++i)
+    ok += send(http::verb::get, "/emulator/status", "").result_int() == 200;
+  stop = true;
+  writer.join();
+  CHECK(ok == 2000);
 }

@@ -322,6 +322,19 @@ TEST_CASE(
   CHECK_NOTHROW((void)event.dump());
 }
 
+TEST_CASE("a Host header that is not UTF-8 is replaced in domainName so the event serializes") {
+  // Found by fuzzing (tests/fuzz/proxy_event_fuzz.cpp): the Host header's raw bytes reached
+  // requestContext.domainName, and dumping the event threw.
+  const Route route = make_route();
+  RequestFacts facts = make_facts();
+  facts.domain_name = "loc\xE9lhost:3000";
+  HttpRequest request{http::verb::get, "/x", 11};
+  const json event = build_proxy_event(request, make_match(route, "/x"), facts);
+  CHECK(event["requestContext"]["domainName"] == "loc\xEF\xBF\xBDlhost:3000");
+  CHECK(event["requestContext"]["domainPrefix"] == "loc\xEF\xBF\xBDlhost");
+  CHECK_NOTHROW((void)event.dump());
+}
+
 TEST_CASE("requestTime is dd/Mon/yyyy:HH:mm:ss +0000 in UTC") {
   const std::vector<std::pair<std::int64_t, std::string>> cases = {
       {0, "01/Jan/1970:00:00:00 +0000"},
@@ -337,6 +350,81 @@ TEST_CASE("requestTime is dd/Mon/yyyy:HH:mm:ss +0000 in UTC") {
     const auto& text = entry.second;
     CAPTURE(epoch_ms);
     CHECK(format_request_time(epoch_ms) == text);
+  }
+}
+
+TEST_CASE("fill_proxy_event over any earlier value gives exactly build_proxy_event's event") {
+  // The gateway overwrites spent events in place (lambda::EventRecycler); whatever the spent
+  // value held, the result must be the fresh event, with no member left over.
+  auto route = make_route();
+  route.stage_variables = {{"color", "blue"}, {"size", "L"}};
+  Route other_route = make_route();
+  other_route.resource_path = "/other/{a}/{b}";
+  other_route.stage = "Dev";
+
+  struct Case {
+    HttpRequest request;
+    RouteMatch match;
+    RequestFacts facts;
+  };
+  std::vector<Case> cases;
+  auto add = [&cases](HttpRequest request, RouteMatch match, RequestFacts facts) {
+    cases.push_back({std::move(request), std::move(match), std::move(facts)});
+  };
+  {
+    HttpRequest request{http::verb::get, "/items/1", 11};
+    request.set(http::field::host, "127.0.0.1:3000");
+    add(request, make_match(route, "/items/1", {{"id", "1"}}), make_facts());
+    request.set(http::field::host, "127.0.0.1:3001");  // same names, other values
+    RequestFacts facts = make_facts();
+    facts.request_id = "another-request-id-that-is-longer-than-the-first-one";
+    facts.epoch_ms += 1500;
+    facts.source_ip = "::1";
+    add(request, make_match(route, "/items/2", {{"id", "2"}}), facts);
+  }
+  {
+    HttpRequest request{http::verb::post, "/x?a=1&b=2&a=3&c&%FF=v&k=%FE", 10};
+    request.insert("X-Multi", "one");
+    request.insert(http::field::user_agent, "curl/8");
+    request.insert("X-Multi", "two");
+    request.insert("x-multi", "three");
+    request.insert("X-Raw", "a\xFF");
+    request.set(http::field::content_type, "application/octet-stream");
+    request.body() = "\x01\x02\xFF";
+    RequestFacts facts = make_facts();
+    facts.domain_name = "";
+    add(request, make_match(other_route, "/other/\xFE/y", {{"a", "\xFE"}, {"b", "y"}, {"a", "z"}}),
+        facts);
+  }
+  {
+    HttpRequest request{http::verb::put, "/y?only=1", 11};
+    request.set(http::field::content_type, "application/json");
+    request.body() = R"({"k":"v"})";
+    add(request, make_match(route, "/y"), make_facts());
+  }
+  add(HttpRequest{http::verb::delete_, "/", 11}, make_match(other_route, "/"), make_facts());
+
+  std::vector<json> earlier = {
+      nullptr, 7, "text", json::array({1, 2}), json{{"a", 1}},
+      // 12 members like an event, but other keys and types
+      json{{"resource", 1}, {"path", nullptr}, {"httpMethod", json::array()}, {"headers", "h"},
+           {"multiValueHeaders", json{{"X", 1}}}, {"queryStringParameters", json::object()},
+           {"multiValueQueryStringParameters", json{{"q", json::array({1, 2, 3})}}},
+           {"pathParameters", 1.5}, {"stageVariables", false},
+           {"requestContext", json{{"identity", json{{"x", 1}}}, {"extra", 1}}},
+           {"unrelated", 1}, {"isBase64Encoded", "no"}}};
+  for (const auto& c : cases) earlier.push_back(build_proxy_event(c.request, c.match, c.facts));
+
+  for (std::size_t i = 0; i < earlier.size(); ++i) {
+    for (std::size_t k = 0; k < cases.size(); ++k) {
+      CAPTURE(i);
+      CAPTURE(k);
+      json event = earlier[i];
+      fill_proxy_event(event, cases[k].request, cases[k].match, cases[k].facts);
+      const json expected = build_proxy_event(cases[k].request, cases[k].match, cases[k].facts);
+      CHECK(event == expected);
+      CHECK(event.dump() == expected.dump());
+    }
   }
 }
 

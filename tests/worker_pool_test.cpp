@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <future>
+#include <memory>
 #include <mutex>
 
 using emu::lambda::WorkerPool;
@@ -28,16 +29,27 @@ TEST_CASE("worker pool runs every submitted task") {
 
 TEST_CASE("worker pool replaces a worker whose task overran, so capacity is kept") {
   WorkerPool pool(1, 8);
-  std::mutex mutex;
-  std::condition_variable release;
-  bool released = false;
-  std::promise<void> stuck_started;
-  pool.submit([&] {
-    stuck_started.set_value();
-    std::unique_lock lock(mutex);
-    release.wait(lock, [&] { return released; });
+  // The stuck task owns what it waits on: it may still be waking up after this test's frame is
+  // gone (ASan found it reading a local of the test's stack after the test returned).
+  struct Gate {
+    std::mutex mutex;
+    std::condition_variable release;
+    bool released = false;
+    std::promise<void> started;
+    std::promise<void> finished;
+  };
+  auto gate = std::make_shared<Gate>();
+  auto started = gate->started.get_future();
+  auto finished = gate->finished.get_future();
+  pool.submit([gate] {
+    gate->started.set_value();
+    {
+      std::unique_lock lock(gate->mutex);
+      gate->release.wait(lock, [&] { return gate->released; });
+    }
+    gate->finished.set_value();
   });
-  stuck_started.get_future().wait();
+  started.wait();
 
   auto outcome = pool.abandon_one();
   CHECK(outcome.replaced);
@@ -49,10 +61,12 @@ TEST_CASE("worker pool replaces a worker whose task overran, so capacity is kept
   CHECK(ran.get_future().wait_for(5s) == std::future_status::ready);
 
   {
-    std::lock_guard lock(mutex);
-    released = true;
+    std::lock_guard lock(gate->mutex);
+    gate->released = true;
   }
-  release.notify_all();
+  gate->release.notify_all();
+  // As the invoker does: release_abandoned() once the stuck task has returned.
+  finished.wait();
   pool.release_abandoned();
   CHECK(pool.abandoned() == 0);
 }

@@ -8,6 +8,8 @@
 #include "emulator/apigateway/proxy_response.h"
 #include "emulator/core/ids.h"
 #include "emulator/core/log.h"
+#include "emulator/lambda/lambda_api.h"
+#include "emulator/lambda/event_recycler.h"
 
 namespace emu::apigw {
 namespace {
@@ -35,17 +37,27 @@ std::string path_of(std::string_view target) {
   return std::string(target.substr(0, query));
 }
 
-// "GET /whodis 200 WhoDisFunction:1 0.42 ms"
-void access_log(const Exchange& exchange, unsigned status, const std::string& function,
-                const std::string& version) {
+// "GET /whodis 200 WhoDisFunction:1 0.42 ms", through the batching log writer.
+void access_log(const Exchange& exchange, unsigned status, std::string_view function,
+                std::string_view version) {
   double ms = std::chrono::duration<double, std::milli>(Clock::now() - exchange.started).count();
+  char numbers[48];
+  const int numbers_length = std::snprintf(numbers, sizeof numbers, " %u ", status);
   char duration[32];
-  std::snprintf(duration, sizeof duration, "%.2f ms", ms);
-  std::string line = exchange.method + " " + exchange.target + " " + std::to_string(status) + " ";
-  line += function.empty() ? std::string("-") : function + ":" + version;
-  line += " ";
-  line += duration;
-  log::info(line);
+  const int duration_length = std::snprintf(duration, sizeof duration, " %.2f ms", ms);
+  std::string line;
+  line.reserve(exchange.method.size() + exchange.target.size() + function.size() +
+               version.size() + 48);
+  line.append(exchange.method).push_back(' ');
+  line.append(exchange.target).append(numbers, static_cast<std::size_t>(numbers_length));
+  if (function.empty()) {
+    line.push_back('-');
+  } else {
+    line.append(function).push_back(':');
+    line.append(version);
+  }
+  line.append(duration, static_cast<std::size_t>(duration_length));
+  log::info_soon(line);
 }
 
 void stamp(HttpResponse& response, const Exchange& exchange) {
@@ -70,6 +82,19 @@ HttpResponse integration_response(const lambda::InvokeResult& result, const std:
     log::error(function + " request " + result.request_id +
                " returned an invalid proxy response: " + mapped.error().message +
                " (API Gateway answers 502 Internal server error)");
+    return make_gateway_error(GatewayError::kInternalServerError, http_version);
+  }
+  // Lambda fails a synchronous result over 6 MB before API Gateway sees it (AWS Lambda developer
+  // guide, "Lambda quotas"): 502, as in Runtime API mode. The body alone decides it when it is
+  // far from the limit; only a body near it costs a serialisation of the whole result.
+  const auto body_size = mapped.value().body().size();
+  if (body_size > lambda::kSyncPayloadLimit ||
+      (body_size + 64 * 1024 > lambda::kSyncPayloadLimit &&
+       result.payload.dump().size() > lambda::kSyncPayloadLimit)) {
+    log::error(function + " request " + result.request_id +
+               " failed: Function.ResponseSizeTooLarge: Response payload size exceeded maximum "
+               "allowed payload size (6291556 bytes). (API Gateway answers 502 Internal server "
+               "error)");
     return make_gateway_error(GatewayError::kInternalServerError, http_version);
   }
   return std::move(mapped).value();
@@ -108,7 +133,8 @@ void Gateway::handle(server::HttpRequest request, const server::ClientInfo& clie
   facts.source_ip = client.address;
   auto host = request.find(http::field::host);
   facts.domain_name = host != request.end() ? std::string(host->value()) : "localhost";
-  nlohmann::json event = build_proxy_event(request, match, facts);
+  nlohmann::json event = lambda::EventRecycler::global().take();
+  fill_proxy_event(event, request, match, facts);
 
   lambda_.invoke(target.value(), std::move(event),
                   [exchange, version, respond = std::move(respond),

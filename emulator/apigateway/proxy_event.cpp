@@ -1,7 +1,10 @@
 #include "emulator/apigateway/proxy_event.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
+#include <limits>
+#include <vector>
 
 #include "emulator/core/uri.h"
 #include "emulator/core/base64.h"
@@ -127,47 +130,237 @@ std::int64_t floor_div(std::int64_t value, std::int64_t divisor) {
   return (value % divisor != 0 && value < 0) ? quotient - 1 : quotient;
 }
 
-json map_or_null(json object) { return object.empty() ? json(nullptr) : std::move(object); }
+// The fill_* functions below make a JSON value equal to what a fresh build would give, reusing
+// whatever storage the value already has: a spent event of the same shape (the previous request
+// on this route, typically) is overwritten in place with no allocation but for the parts whose
+// shape changed. Starting from null they build from scratch.
+
+using Object = json::object_t;  // std::map<std::string, json, std::less<>>
+
+// `target` as an object, made one (empty) if it is anything else.
+Object& as_object(json& target) {
+  if (!target.is_object()) target = json::object();
+  return *target.get_ptr<Object*>();
+}
+
+// Members of one object asked for in ascending key order: each is found by looking at the member
+// after the previous one, without a search, when the object already has the expected keys.
+class Members {
+ public:
+  explicit Members(Object& object) : object_(object), next_(object.begin()) {}
+  json& operator()(std::string_view key) {
+    if (next_ == object_.end() || next_->first != key) {
+      next_ = object_.lower_bound(key);
+      if (next_ == object_.end() || next_->first != key)
+        next_ = object_.emplace_hint(next_, key, nullptr);
+    }
+    return (next_++)->second;
+  }
+
+ private:
+  Object& object_;
+  Object::iterator next_;
+};
+
+// Makes `target` the JSON string `text`, reusing its buffer when it already is a string.
+std::string& set_string(json& target, std::string_view text) {
+  if (!target.is_string()) target = json::value_t::string;
+  auto& value = *target.get_ptr<std::string*>();
+  value.assign(text.data(), text.size());
+  return value;
+}
+
+void set_text(json& target, std::string_view text) { repair_utf8(set_string(target, text)); }
+
+// Objects with a fixed set of keys (the event, requestContext, identity) are filled member by
+// member; if `target` had other keys besides, the size says so afterwards, and the caller clears
+// it and fills it again so that none survive.
+
+using Pair = std::pair<std::string_view, std::string_view>;
+
+bool all_valid_utf8(const std::vector<Pair>& pairs, bool check_values) {
+  for (const auto& [name, value] : pairs)
+    if (!is_valid_utf8(name) || (check_values && !is_valid_utf8(value))) return false;
+  return true;
+}
+
+// headers / queryStringParameters from `pairs` in the order received: the last value of each
+// name (null when there are none). `sorted` holds the pairs stably sorted by name.
+void fill_single_map(json& target, const std::vector<Pair>& sorted, bool repair = true) {
+  if (sorted.empty()) {
+    target = nullptr;
+    return;
+  }
+  // One entry per name: the last of each run of equal names.
+  std::size_t distinct = 0;
+  for (std::size_t i = 0; i < sorted.size(); ++i)
+    if (i + 1 == sorted.size() || sorted[i + 1].first != sorted[i].first) ++distinct;
+  Object& object = as_object(target);
+  bool same_keys = object.size() == distinct;
+  if (same_keys) {
+    auto it = object.begin();
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+      if (i + 1 != sorted.size() && sorted[i + 1].first == sorted[i].first) continue;
+      if (it->first != sorted[i].first) {
+        same_keys = false;
+        break;
+      }
+      ++it;
+    }
+  }
+  if (!same_keys) object.clear();
+  auto it = object.begin();
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (i + 1 != sorted.size() && sorted[i + 1].first == sorted[i].first) continue;
+    if (!same_keys) it = object.emplace_hint(object.end(), sorted[i].first, nullptr);
+    if (repair) {
+      set_text(it->second, sorted[i].second);
+    } else {
+      set_string(it->second, sorted[i].second);
+    }
+    ++it;
+  }
+}
+
+// multiValueHeaders / multiValueQueryStringParameters: every value of each name, in the order
+// received (null when there are none).
+void fill_multi_map(json& target, const std::vector<Pair>& sorted) {
+  if (sorted.empty()) {
+    target = nullptr;
+    return;
+  }
+  std::size_t distinct = 0;
+  for (std::size_t i = 0; i < sorted.size(); ++i)
+    if (i == 0 || sorted[i - 1].first != sorted[i].first) ++distinct;
+  Object& object = as_object(target);
+  bool same_keys = object.size() == distinct;
+  if (same_keys) {
+    auto it = object.begin();
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+      if (i != 0 && sorted[i - 1].first == sorted[i].first) continue;
+      if (it->first != sorted[i].first) {
+        same_keys = false;
+        break;
+      }
+      ++it;
+    }
+  }
+  if (!same_keys) object.clear();
+  auto it = object.begin();
+  for (std::size_t i = 0; i < sorted.size();) {
+    std::size_t run = 1;
+    while (i + run < sorted.size() && sorted[i + run].first == sorted[i].first) ++run;
+    if (!same_keys) it = object.emplace_hint(object.end(), sorted[i].first, nullptr);
+    json& values = it->second;
+    if (!values.is_array()) values = json::value_t::array;
+    auto& array = *values.get_ptr<json::array_t*>();
+    array.resize(run);
+    for (std::size_t k = 0; k < run; ++k) set_text(array[k], sorted[i + k].second);
+    ++it;
+    i += run;
+  }
+}
+
+// Both maps of one kind (headers, query) from the pairs as received. Names that are not UTF-8
+// would change when repaired, and with them the order: those take the plain way.
+void fill_maps(json& single, json& multi, std::vector<Pair>& pairs) {
+  if (!all_valid_utf8(pairs, false)) {
+    json singles = json::object();
+    json multis = json::object();
+    for (const auto& [raw_name, raw_value] : pairs) {
+      std::string name = valid_utf8(raw_name);
+      std::string value = valid_utf8(raw_value);
+      multis[name].push_back(value);
+      singles[std::move(name)] = std::move(value);
+    }
+    single = std::move(singles);
+    multi = std::move(multis);
+    return;
+  }
+  std::stable_sort(pairs.begin(), pairs.end(),
+                   [](const Pair& a, const Pair& b) { return a.first < b.first; });
+  fill_single_map(single, pairs);
+  fill_multi_map(multi, pairs);
+}
+
+// requestContext.requestTime changes once a second: formatted once per second per thread.
+const std::string& request_time_text(std::int64_t epoch_ms) {
+  thread_local std::int64_t cached_second = std::numeric_limits<std::int64_t>::min();
+  thread_local std::string cached;
+  const std::int64_t second = floor_div(epoch_ms, 1000);
+  if (second != cached_second) {
+    cached = format_request_time(epoch_ms);
+    cached_second = second;
+  }
+  return cached;
+}
 
 // requestContext.identity: what API Gateway knows of the caller without an authorizer. Every
 // key AWS sends is present; those that need IAM, Cognito or an API key are null.
-json build_identity(const HttpRequest& request, const RequestFacts& facts) {
-  json identity = json::object();
-  for (const char* key : {"cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller",
-                          "accessKey", "cognitoAuthenticationType", "cognitoAuthenticationProvider",
-                          "userArn", "user", "apiKey", "apiKeyId", "principalOrgId", "clientCert"})
-    identity[key] = nullptr;
-  identity["sourceIp"] = facts.source_ip;
+void fill_identity(json& target, const HttpRequest& request, const RequestFacts& facts) {
+  Object& identity = as_object(target);
+  Members member(identity);  // in key order
+  member("accessKey") = nullptr;
+  member("accountId") = nullptr;
+  member("apiKey") = nullptr;
+  member("apiKeyId") = nullptr;
+  member("caller") = nullptr;
+  member("clientCert") = nullptr;
+  member("cognitoAuthenticationProvider") = nullptr;
+  member("cognitoAuthenticationType") = nullptr;
+  member("cognitoIdentityId") = nullptr;
+  member("cognitoIdentityPoolId") = nullptr;
+  member("principalOrgId") = nullptr;
+  set_string(member("sourceIp"), facts.source_ip);
+  member("user") = nullptr;
   const auto user_agent = request.find(http::field::user_agent);
-  identity["userAgent"] =
-      user_agent == request.end() ? json(nullptr) : json(valid_utf8(user_agent->value()));
-  return identity;
+  json& agent = member("userAgent");
+  if (user_agent == request.end()) {
+    agent = nullptr;
+  } else {
+    set_text(agent, user_agent->value());
+  }
+  member("userArn") = nullptr;
+  if (identity.size() != 15) {
+    identity.clear();
+    fill_identity(target, request, facts);
+  }
 }
 
-json build_request_context(const HttpRequest& request, const RouteMatch& match,
-                           const RequestFacts& facts) {
+void fill_request_context(json& target, const HttpRequest& request, const RouteMatch& match,
+                          const RequestFacts& facts) {
   const Route& route = *match.route;
-  std::string_view domain = facts.domain_name;
-  if (domain.empty()) domain = "localhost";
-  json context = json::object();
-  context["accountId"] = tmpl::kAccountId;
-  context["apiId"] = route.api_id;
-  context["resourceId"] = route.resource_id;
-  context["resourcePath"] = route.resource_path;
-  context["stage"] = route.stage;
-  context["requestId"] = facts.request_id;
-  context["extendedRequestId"] = facts.extended_request_id;
-  context["requestTime"] = format_request_time(facts.epoch_ms);
-  context["requestTimeEpoch"] = facts.epoch_ms;
-  context["httpMethod"] = std::string(request.method_string());
+  Object& context = as_object(target);
+  Members member(context);  // in key order
+  set_string(member("accountId"), tmpl::kAccountId);
+  set_string(member("apiId"), route.api_id);
+  // The Host header's bytes need not be UTF-8; the event's text must be (found by fuzzing).
+  std::string& domain = set_string(
+      member("domainName"),
+      facts.domain_name.empty() ? std::string_view("localhost") : facts.domain_name);
+  repair_utf8(domain);
+  set_string(member("domainPrefix"), domain_prefix(domain));
+  set_string(member("extendedRequestId"), facts.extended_request_id);
+  set_string(member("httpMethod"), request.method_string());
+  fill_identity(member("identity"), request, facts);
   // Unlike event.path, requestContext.path keeps the stage: "/Prod/whodis".
-  context["path"] = valid_utf8("/" + route.stage + match.path);
+  std::string& path = set_string(member("path"), "/");
+  path.append(route.stage).append(match.path);
+  repair_utf8(path);
   const unsigned version = request.version();
-  context["protocol"] = "HTTP/" + std::to_string(version / 10) + "." + std::to_string(version % 10);
-  context["domainName"] = std::string(domain);
-  context["domainPrefix"] = std::string(domain_prefix(domain));
-  context["identity"] = build_identity(request, facts);
-  return context;
+  std::string& protocol = set_string(member("protocol"), "HTTP/");
+  protocol.append(std::to_string(version / 10)).push_back('.');
+  protocol.append(std::to_string(version % 10));
+  set_string(member("requestId"), facts.request_id);
+  set_string(member("requestTime"), request_time_text(facts.epoch_ms));
+  member("requestTimeEpoch") = facts.epoch_ms;
+  set_string(member("resourceId"), route.resource_id);
+  set_string(member("resourcePath"), route.resource_path);
+  set_string(member("stage"), route.stage);
+  if (context.size() != 15) {
+    context.clear();
+    fill_request_context(target, request, match, facts);
+  }
 }
 
 }  // namespace
@@ -190,60 +383,73 @@ std::string format_request_time(std::int64_t epoch_ms) {
   return std::string(text.data(), static_cast<std::size_t>(length));
 }
 
-nlohmann::json build_proxy_event(const HttpRequest& request, const RouteMatch& match,
-                                 const RequestFacts& facts) {
+void fill_proxy_event(nlohmann::json& event, const HttpRequest& request, const RouteMatch& match,
+                      const RequestFacts& facts) {
   const Route& route = *match.route;
-  json event = json::object();
-  event["resource"] = route.resource_path;
-  event["path"] = valid_utf8(match.path);
-  event["httpMethod"] = std::string(request.method_string());
+  Object& object = as_object(event);
+  Members member(object);  // in key order
+  json& body_value = member("body");
+  json& headers = member("headers");
+  set_string(member("httpMethod"), request.method_string());
+  json& is_base64 = member("isBase64Encoded");
+  json& multi_value_headers = member("multiValueHeaders");
+  json& multi_value_query = member("multiValueQueryStringParameters");
+  set_text(member("path"), match.path);
+  json& path_parameters = member("pathParameters");
+  json& query = member("queryStringParameters");
+  json& request_context = member("requestContext");
+  set_string(member("resource"), route.resource_path);
+  json& stage_variables = member("stageVariables");
 
-  json headers = json::object();
-  json multi_value_headers = json::object();
-  for (const auto& field : request) {
-    std::string name = valid_utf8(field.name_string());
-    std::string value = valid_utf8(field.value());
-    multi_value_headers[name].push_back(value);
-    headers[std::move(name)] = std::move(value);
-  }
-  event["headers"] = map_or_null(std::move(headers));
-  event["multiValueHeaders"] = map_or_null(std::move(multi_value_headers));
+  thread_local std::vector<Pair> pairs;
+  pairs.clear();
+  for (const auto& field : request) pairs.emplace_back(field.name_string(), field.value());
+  fill_maps(headers, multi_value_headers, pairs);
 
-  json query = json::object();
-  json multi_value_query = json::object();
+  pairs.clear();
+  std::vector<std::pair<std::string, std::string>> query_pairs;
   const std::string_view target = request.target();
-  if (const std::size_t question = target.find('?'); question != std::string_view::npos) {
-    for (auto& [name, value] : uri::parse_query(target.substr(question + 1))) {
-      repair_utf8(name);
-      repair_utf8(value);
-      multi_value_query[name].push_back(value);
-      query[std::move(name)] = std::move(value);
-    }
-  }
-  event["queryStringParameters"] = map_or_null(std::move(query));
-  event["multiValueQueryStringParameters"] = map_or_null(std::move(multi_value_query));
+  if (const std::size_t question = target.find('?'); question != std::string_view::npos)
+    query_pairs = uri::parse_query(target.substr(question + 1));
+  for (const auto& [name, value] : query_pairs) pairs.emplace_back(name, value);
+  fill_maps(query, multi_value_query, pairs);
 
-  json path_parameters = json::object();
-  for (const auto& [name, value] : match.path_parameters) path_parameters[name] = valid_utf8(value);
-  event["pathParameters"] = map_or_null(std::move(path_parameters));
+  // Path parameter names come from the template (the last of a repeated name wins); values are
+  // percent-decoded from the path and may need repair.
+  pairs.clear();
+  for (const auto& [name, value] : match.path_parameters) pairs.emplace_back(name, value);
+  std::stable_sort(pairs.begin(), pairs.end(),
+                   [](const Pair& a, const Pair& b) { return a.first < b.first; });
+  fill_single_map(path_parameters, pairs);
 
-  json stage_variables = json::object();
-  for (const auto& [name, value] : route.stage_variables) stage_variables[name] = value;
-  event["stageVariables"] = map_or_null(std::move(stage_variables));
+  pairs.clear();
+  for (const auto& [name, value] : route.stage_variables) pairs.emplace_back(name, value);
+  // A std::map: sorted already. Values as the template gives them.
+  fill_single_map(stage_variables, pairs, false);
 
-  event["requestContext"] = build_request_context(request, match, facts);
+  fill_request_context(request_context, request, match, facts);
 
   const std::string& body = request.body();
   if (body.empty()) {
-    event["body"] = nullptr;
-    event["isBase64Encoded"] = false;
+    body_value = nullptr;
+    is_base64 = false;
   } else if (is_textual_content_type(request[http::field::content_type]) && is_valid_utf8(body)) {
-    event["body"] = body;
-    event["isBase64Encoded"] = false;
+    set_string(body_value, body);
+    is_base64 = false;
   } else {
-    event["body"] = base64::encode(body);
-    event["isBase64Encoded"] = true;
+    set_string(body_value, base64::encode(body));
+    is_base64 = true;
   }
+  if (object.size() != 12) {
+    object.clear();
+    fill_proxy_event(event, request, match, facts);
+  }
+}
+
+nlohmann::json build_proxy_event(const HttpRequest& request, const RouteMatch& match,
+                                 const RequestFacts& facts) {
+  json event;
+  fill_proxy_event(event, request, match, facts);
   return event;
 }
 

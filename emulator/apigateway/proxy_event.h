@@ -32,6 +32,12 @@ struct RequestFacts {
 nlohmann::json build_proxy_event(const HttpRequest& request, const RouteMatch& match,
                                  const RequestFacts& facts);
 
+// The same event written over `event`, whatever it holds: the result equals build_proxy_event's,
+// but the storage of a spent event (strings, map nodes, arrays) is reused wherever the shape
+// matches, so overwriting the previous event of the same route allocates next to nothing.
+void fill_proxy_event(nlohmann::json& event, const HttpRequest& request, const RouteMatch& match,
+                      const RequestFacts& facts);
+
 // "29/Nov/2026:23:26:43 +0000": the requestContext.requestTime format, from epoch milliseconds.
 std::string format_request_time(std::int64_t epoch_ms);
 

@@ -79,7 +79,10 @@ server::HttpResponse ControlApi::status(unsigned http_version) const {
   Json deployments = Json::array();
   for (const auto& d : engine_.list()) deployments.push_back(deployment_status(d));
   Json aliases = Json::array();
-  for (const auto& function : lambda_.store().snapshot()->functions) {
+  // Hold the snapshot: a range-for over a temporary's member would free it mid-loop when a
+  // deployment publishes a new one (ASan: heap-use-after-free).
+  const auto snapshot = lambda_.store().snapshot();
+  for (const auto& function : snapshot->functions) {
     for (const auto& [name, alias] : function->aliases) {
       Json weights = Json::object();
       double additional = 0;

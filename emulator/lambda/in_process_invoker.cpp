@@ -8,9 +8,11 @@
 #include <cstdio>
 #include <mutex>
 #include <typeinfo>
+#include <vector>
 
 #include "emulator/core/ids.h"
 #include "emulator/core/log.h"
+#include "emulator/lambda/event_recycler.h"
 #include "emulator/lambda/in_process_context.h"
 #include "emulator/lambda/invocation_log.h"
 
@@ -19,25 +21,35 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// One invocation's shared state: whichever of the handler and the deadline timer settles it
-// first reports; the other only cleans up.
-struct Invocation {
-  Invocation(boost::asio::any_io_executor executor, FunctionVersionPtr v, InvokeCallback d)
-      : strand(boost::asio::make_strand(executor)), timer(strand), version(std::move(v)),
-        done(std::move(d)) {}
+// One invocation's shared state: whichever of the handler and the deadline settles it first
+// reports; the other only cleans up.
+struct Invocation : std::enable_shared_from_this<Invocation> {
+  Invocation(FunctionVersionPtr v, InvokeCallback d, nlohmann::json e, std::string arn,
+             WorkerPool& p, std::shared_ptr<InProcessInvoker::Deadlines> dl)
+      : version(std::move(v)), done(std::move(d)), event(std::move(e)),
+        invoked_arn(std::move(arn)), pool(p), deadlines(std::move(dl)),
+        deadline(started + std::chrono::seconds(version->timeout_seconds)) {}
 
-  boost::asio::strand<boost::asio::any_io_executor> strand;
-  boost::asio::steady_timer timer;  // touched only on `strand`
   FunctionVersionPtr version;
   InvokeCallback done;
+  nlohmann::json event;
+  std::string invoked_arn;
+  WorkerPool& pool;
+  std::shared_ptr<InProcessInvoker::Deadlines> deadlines;
   std::string request_id = ids::new_request_id();
   Clock::time_point started = Clock::now();
+  Clock::time_point deadline;
   std::atomic<bool> settled{false};
   // After a timeout, both the deadline (once its worker is abandoned) and the late handler
   // (once it returns) count here; whichever comes second releases the abandoned worker.
   std::atomic<int> overrun_handshake{0};
 
-  void overrun_step(WorkerPool& pool) {
+  // Links in Deadlines' lane of this invocation's Timeout; under Deadlines::mutex.
+  Invocation* previous = nullptr;
+  Invocation* next = nullptr;
+  bool linked = false;
+
+  void overrun_step() {
     if (overrun_handshake.fetch_add(1) == 1) pool.release_abandoned();
   }
 
@@ -48,7 +60,7 @@ struct Invocation {
   // Writes `line` to the emulator's output (with the function's prefix) and to this
   // invocation's own log. The handler's thread and the deadline may write concurrently.
   void write_log(std::string_view line, bool emulator_output = true) {
-    if (emulator_output) log::info(function_line(*version, line));
+    if (emulator_output) log::info_soon(function_line(*version, line));
     std::lock_guard lock(log_mutex);
     log_text.append(line).push_back('\n');
   }
@@ -61,10 +73,98 @@ struct Invocation {
   std::string log_text;
 };
 
-// Lines as Lambda writes them, without the emulator's "[LogicalId] " prefix.
-std::string unprefixed(const std::string& line, const FunctionVersion& version) {
-  return line.substr(version.logical_id.size() + 3);
-}
+}  // namespace
+
+// The invocations in flight, in deadline order, and the one timer that fires at the earliest
+// deadline. The timer is touched only on `strand`; the lanes and `armed` under `mutex`.
+struct InProcessInvoker::Deadlines : std::enable_shared_from_this<InProcessInvoker::Deadlines> {
+  explicit Deadlines(const boost::asio::any_io_executor& executor)
+      : strand(boost::asio::make_strand(executor)), timer(strand) {}
+
+  // Invocations of one Timeout, oldest first: deadlines ascend (up to the microseconds by which
+  // two threads' clock readings and insertions may cross).
+  struct Lane {
+    int timeout_seconds = 0;
+    Invocation* head = nullptr;
+    Invocation* tail = nullptr;
+  };
+
+  boost::asio::strand<boost::asio::any_io_executor> strand;
+  boost::asio::steady_timer timer;  // on `strand`
+  bool stopped = false;             // on `strand`
+  std::mutex mutex;
+  std::vector<Lane> lanes;                               // under `mutex`; a few at most
+  Clock::time_point armed = Clock::time_point::max();    // under `mutex`: when the timer fires
+
+  void add(Invocation& invocation) {
+    bool rearm = false;
+    {
+      std::lock_guard lock(mutex);
+      Lane* lane = nullptr;
+      for (auto& candidate : lanes)
+        if (candidate.timeout_seconds == invocation.version->timeout_seconds) lane = &candidate;
+      if (!lane) {
+        lanes.push_back(Lane{invocation.version->timeout_seconds});
+        lane = &lanes.back();
+      }
+      invocation.previous = lane->tail;
+      invocation.next = nullptr;
+      (lane->tail ? lane->tail->next : lane->head) = &invocation;
+      lane->tail = &invocation;
+      invocation.linked = true;
+      if (invocation.deadline < armed) {
+        armed = invocation.deadline;
+        rearm = true;
+      }
+    }
+    if (rearm) boost::asio::post(strand, [self = shared_from_this()] { self->arm(); });
+  }
+
+  void remove(Invocation& invocation) {
+    std::lock_guard lock(mutex);
+    unlink_locked(invocation);
+  }
+
+  void unlink_locked(Invocation& invocation) {
+    if (!invocation.linked) return;
+    for (auto& lane : lanes) {
+      if (lane.timeout_seconds != invocation.version->timeout_seconds) continue;
+      (invocation.previous ? invocation.previous->next : lane.head) = invocation.next;
+      (invocation.next ? invocation.next->previous : lane.tail) = invocation.previous;
+      break;
+    }
+    invocation.previous = invocation.next = nullptr;
+    invocation.linked = false;
+  }
+
+  // On `strand`: sets the timer to `armed`.
+  void arm() {
+    if (stopped) return;
+    Clock::time_point at;
+    {
+      std::lock_guard lock(mutex);
+      at = armed;
+    }
+    if (at == Clock::time_point::max()) return;
+    timer.expires_at(at);
+    timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (!ec) self->fire();
+    });
+  }
+
+  // On `strand`, when the timer expires: takes the expired invocations, re-arms for the next
+  // deadline, then answers the expired ones.
+  void fire();
+
+  void stop() {
+    boost::asio::post(strand, [self = shared_from_this()] {
+      self->stopped = true;
+      self->timer.cancel();
+    });
+  }
+};
+
+namespace {
 
 std::string timeout_message(int seconds) {
   char text[64];
@@ -74,20 +174,30 @@ std::string timeout_message(int seconds) {
 
 void finish(Invocation& invocation, InvokeResult result) {
   const auto& version = *invocation.version;
-  for (const auto& line : {end_line(version, invocation.request_id),
-                           report_line(version, invocation.request_id, result.duration_ms)}) {
-    log::info(line);
-    invocation.write_log(unprefixed(line, version), false);
+  // END and REPORT in one append to the log writer; the invocation's own log (what Invoke's
+  // LogType Tail returns) has them without the "[LogicalId] " prefix.
+  std::string lines = end_line(version, invocation.request_id);
+  const std::size_t prefix = version.logical_id.size() + 3;
+  const std::size_t end_length = lines.size();
+  lines.push_back('\n');
+  lines += report_line(version, invocation.request_id, result.duration_ms);
+  log::info_soon(lines);
+  {
+    std::lock_guard lock(invocation.log_mutex);
+    auto& text = invocation.log_text;
+    text.append(lines, prefix, end_length + 1 - prefix);
+    text.append(lines, end_length + 1 + prefix, std::string::npos).push_back('\n');
+    result.log = std::move(text);
   }
-  result.log = invocation.take_log();
   invocation.done(std::move(result));
 }
 
-void on_deadline(const std::shared_ptr<Invocation>& invocation, WorkerPool& pool) {
+void on_deadline(const std::shared_ptr<Invocation>& invocation) {
   if (invocation->settled.exchange(true)) return;
   const auto& version = *invocation->version;
+  auto& pool = invocation->pool;
   auto outcome = pool.abandon_one();
-  invocation->overrun_step(pool);
+  invocation->overrun_step();
   std::string message = timeout_message(version.timeout_seconds);
   invocation->write_log(invocation->request_id + " " + message);
   if (outcome.replaced) {
@@ -110,7 +220,66 @@ void on_deadline(const std::shared_ptr<Invocation>& invocation, WorkerPool& pool
   finish(*invocation, std::move(result));
 }
 
+// On a worker: runs the handler and, unless the deadline answered first, reports its result.
+void run_invocation(const std::shared_ptr<Invocation>& invocation) {
+  const auto& version_config = *invocation->version;
+  InProcessContext context(version_config, invocation->request_id,
+                           std::move(invocation->invoked_arn), invocation->deadline,
+                           [&invocation](std::string_view line) {
+                             invocation->write_log(line, false);
+                           });
+  bool failed = false;
+  nlohmann::json payload = run_handler(version_config, invocation->event, context, failed);
+  EventRecycler::global().put(std::move(invocation->event));
+  if (invocation->settled.exchange(true)) {
+    invocation->overrun_step();
+    log::warn(version_config.logical_id + " request " + invocation->request_id +
+              ": the handler returned " + std::to_string(invocation->elapsed_ms() / 1000.0) +
+              " s after it started, past its Timeout; its result was discarded");
+    return;
+  }
+  invocation->deadlines->remove(*invocation);
+  if (failed) {
+    invocation->write_log(invocation->request_id + " ERROR " + payload.dump());
+  }
+  InvokeResult result;
+  result.outcome =
+      failed ? InvokeResult::Outcome::kFunctionError : InvokeResult::Outcome::kSuccess;
+  result.payload = std::move(payload);
+  result.request_id = invocation->request_id;
+  result.executed_version = version_config.version;
+  result.duration_ms = invocation->elapsed_ms();
+  finish(*invocation, std::move(result));
+}
+
 }  // namespace
+
+void InProcessInvoker::Deadlines::fire() {
+  std::vector<std::shared_ptr<Invocation>> expired;
+  const auto now = Clock::now();
+  {
+    std::lock_guard lock(mutex);
+    Clock::time_point next = Clock::time_point::max();
+    for (auto& lane : lanes) {
+      while (lane.head && lane.head->deadline <= now) {
+        Invocation& invocation = *lane.head;
+        unlink_locked(invocation);
+        // A linked invocation is always held by its worker task (which unlinks it before it
+        // lets go), so this does not fail; checked all the same.
+        if (auto held = invocation.weak_from_this().lock()) expired.push_back(std::move(held));
+      }
+      if (lane.head && lane.head->deadline < next) next = lane.head->deadline;
+    }
+    armed = next;
+  }
+  arm();
+  for (const auto& invocation : expired) on_deadline(invocation);
+}
+
+InProcessInvoker::InProcessInvoker(boost::asio::any_io_executor timer_executor, WorkerPool& pool)
+    : deadlines_(std::make_shared<Deadlines>(timer_executor)), pool_(pool) {}
+
+InProcessInvoker::~InProcessInvoker() { deadlines_->stop(); }
 
 nlohmann::json error_payload(const std::string& type, const std::string& message) {
   return {{"errorMessage", message}, {"errorType", type}, {"stackTrace", nlohmann::json::array()}};
@@ -134,50 +303,16 @@ nlohmann::json run_handler(const FunctionVersion& version, const nlohmann::json&
 
 void InProcessInvoker::invoke(FunctionVersionPtr version, nlohmann::json event,
                               std::string invoked_arn, InvokeCallback done) {
-  auto invocation =
-      std::make_shared<Invocation>(timer_executor_, std::move(version), std::move(done));
+  auto invocation = std::make_shared<Invocation>(std::move(version), std::move(done),
+                                                 std::move(event), std::move(invoked_arn), pool_,
+                                                 deadlines_);
   const auto& config = *invocation->version;
-  auto start = start_line(config, invocation->request_id);
-  log::info(start);
-  invocation->write_log(unprefixed(start, config), false);
-  auto timeout = std::chrono::seconds(config.timeout_seconds);
-
-  boost::asio::post(invocation->strand, [invocation, timeout, this] {
-    invocation->timer.expires_at(invocation->started + timeout);
-    invocation->timer.async_wait([invocation, this](boost::system::error_code ec) {
-      if (!ec) on_deadline(invocation, pool_);
-    });
-  });
-
-  pool_.submit([invocation, event = std::move(event), invoked_arn = std::move(invoked_arn),
-                deadline = invocation->started + timeout, this]() mutable {
-    const auto& version_config = *invocation->version;
-    InProcessContext context(version_config, invocation->request_id, std::move(invoked_arn),
-                             deadline, [&invocation](std::string_view line) {
-                               invocation->write_log(line, false);
-                             });
-    bool failed = false;
-    nlohmann::json payload = run_handler(version_config, event, context, failed);
-    if (invocation->settled.exchange(true)) {
-      invocation->overrun_step(pool_);
-      log::warn(version_config.logical_id + " request " + invocation->request_id +
-                ": the handler returned " + std::to_string(invocation->elapsed_ms() / 1000.0) +
-                " s after it started, past its Timeout; its result was discarded");
-      return;
-    }
-    boost::asio::post(invocation->strand, [invocation] { invocation->timer.cancel(); });
-    if (failed) {
-      invocation->write_log(invocation->request_id + " ERROR " + payload.dump());
-    }
-    InvokeResult result;
-    result.outcome =
-        failed ? InvokeResult::Outcome::kFunctionError : InvokeResult::Outcome::kSuccess;
-    result.payload = std::move(payload);
-    result.request_id = invocation->request_id;
-    result.executed_version = version_config.version;
-    result.duration_ms = invocation->elapsed_ms();
-    finish(*invocation, std::move(result));
-  });
+  std::string start = start_line(config, invocation->request_id);
+  log::info_soon(start);
+  invocation->log_text.reserve(256);
+  invocation->log_text.append(start, config.logical_id.size() + 3).push_back('\n');
+  deadlines_->add(*invocation);
+  pool_.submit([invocation = std::move(invocation)] { run_invocation(invocation); });
 }
 
 }  // namespace emu::lambda

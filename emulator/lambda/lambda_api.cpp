@@ -173,7 +173,8 @@ class Operations {
   Result<HttpResponse> list_functions() {
     bool all_versions = request_.query_value("FunctionVersion") == "ALL";
     Json list = Json::array();
-    for (const auto& function : service_.store().snapshot()->functions) {
+    const auto snapshot = service_.store().snapshot();  // held: see control_api.cpp status()
+    for (const auto& function : snapshot->functions) {
       list.push_back(function_configuration(*function, *function->latest, false));
       if (all_versions)
         for (const auto& v : function->versions)

@@ -22,7 +22,9 @@ HttpResponse json_response(unsigned status, const nlohmann::json& body, unsigned
   response.set("x-amzn-RequestId", new_aws_request_id());
   if (!body.is_null()) {
     response.set(http::field::content_type, "application/json");
-    response.body() = body.dump();
+    // Messages quote what the client sent (an operation name, a function name from the path),
+    // which need not be UTF-8: replace bad bytes (U+FFFD) instead of throwing (found by fuzzing).
+    response.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   response.prepare_payload();
   return response;

@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <optional>
@@ -76,6 +77,10 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (auto length = parser_->content_length(); length && *length > limits_.body_limit)
       return refuse(Rejection::kBodyTooLarge, header.version());
+    // In flight from its header on: a graceful shutdown waits for a request whose body is still
+    // arriving, not only for those being handled.
+    in_flight_ = true;
+    counters_->in_flight.fetch_add(1);
     stream_.expires_after(limits_.read_timeout);
     if (http::token_list(header[http::field::expect]).exists("100-continue") &&
         header.version() >= 11) {
@@ -103,15 +108,15 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return reject(ec);
     HttpRequest request = parser_->release();
     keep_alive_ = request.keep_alive();
-    in_flight_ = true;
-    counters_->in_flight.fetch_add(1);
     auto self = shared_from_this();
     // No deadline while the handler works: the handler answers by its own timeout.
     stream_.expires_never();
+    // The response is serialized where it is given (a worker, usually), so the I/O thread only
+    // writes it.
     handler_->handle(std::move(request), client_, [self](HttpResponse response) {
       net::post(self->stream_.get_executor(),
-                [self, response = std::move(response)]() mutable {
-                  self->write(std::move(response));
+                [self, outgoing = self->prepare(std::move(response))]() mutable {
+                  self->send(std::move(outgoing));
                 });
     });
   }
@@ -159,7 +164,17 @@ class Session : public std::enable_shared_from_this<Session> {
                             });
   }
 
-  void write(HttpResponse response) {
+  // A response ready to send: the bytes Beast's serializer would write (start line, each field
+  // as stored, "name: value\r\n", a blank line and the body), or for a chunked one the message.
+  struct Outgoing {
+    std::string text;
+    std::unique_ptr<HttpResponse> chunked;
+    bool keep_alive = true;
+  };
+
+  // Pure but for reading keep_alive_ and head_request_, which do not change while a request is
+  // being handled: so it may run on the thread that answers (a worker), off the I/O thread.
+  std::shared_ptr<Outgoing> prepare(HttpResponse response) const {
     response.keep_alive(keep_alive_ && response.keep_alive());
     response.prepare_payload();
     if (head_request_) {
@@ -169,20 +184,66 @@ class Session : public std::enable_shared_from_this<Session> {
       response.body().clear();
       response.content_length(length);
     }
-    auto message = std::make_shared<HttpResponse>(std::move(response));
+    auto outgoing = std::make_shared<Outgoing>();
+    outgoing->keep_alive = response.keep_alive();
+    if (response.chunked()) {
+      outgoing->chunked = std::make_unique<HttpResponse>(std::move(response));
+    } else {
+      outgoing->text = serialize(response);
+    }
+    return outgoing;
+  }
+
+  void write(HttpResponse response) { send(prepare(std::move(response))); }
+
+  // On the connection's strand.
+  void send(std::shared_ptr<Outgoing> outgoing) {
     stream_.expires_after(limits_.read_timeout);
-    http::async_write(stream_, *message,
-                      [self = shared_from_this(), message](beast::error_code ec, std::size_t) {
-                        self->counters_->served.fetch_add(1);
-                        if (self->in_flight_) {
-                          self->in_flight_ = false;
-                          self->counters_->in_flight.fetch_sub(1);
-                        }
-                        if (ec) return self->close();
-                        if (self->unread_request_) return self->drain_then_close();
-                        if (!message->keep_alive()) return self->close();
-                        self->read_header(false);
-                      });
+    Outgoing& message = *outgoing;
+    auto done = [self = shared_from_this(), outgoing = std::move(outgoing)](beast::error_code ec,
+                                                                            std::size_t) {
+      self->on_write(ec, outgoing->keep_alive);
+    };
+    if (message.chunked) return http::async_write(stream_, *message.chunked, std::move(done));
+    net::async_write(stream_, net::buffer(message.text), std::move(done));
+  }
+
+  static std::string serialize(const HttpResponse& response) {
+    const unsigned version = response.version();
+    const unsigned code = response.result_int();
+    const auto reason = response.reason();
+    const auto& body = response.body();
+    std::size_t size = 13 + reason.size() + 2 + 2 + body.size();
+    for (const auto& field : response) size += field.name_string().size() + field.value().size() + 4;
+    std::string text;
+    text.reserve(size);
+    const char start[13] = {'H', 'T', 'T', 'P', '/',
+                            static_cast<char>('0' + version / 10), '.',
+                            static_cast<char>('0' + version % 10), ' ',
+                            static_cast<char>('0' + code / 100),
+                            static_cast<char>('0' + (code / 10) % 10),
+                            static_cast<char>('0' + code % 10), ' '};
+    text.append(start, sizeof start).append(reason.data(), reason.size()).append("\r\n");
+    for (const auto& field : response) {
+      const auto name = field.name_string();
+      const auto value = field.value();
+      text.append(name.data(), name.size()).append(": ");
+      text.append(value.data(), value.size()).append("\r\n");
+    }
+    text.append("\r\n").append(body);
+    return text;
+  }
+
+  void on_write(beast::error_code ec, bool keep_alive) {
+    counters_->served.fetch_add(1);
+    if (in_flight_) {
+      in_flight_ = false;
+      counters_->in_flight.fetch_sub(1);
+    }
+    if (ec) return close();
+    if (unread_request_) return drain_then_close();
+    if (!keep_alive) return close();
+    read_header(false);
   }
 
   void close() {

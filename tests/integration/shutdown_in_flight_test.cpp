@@ -141,12 +141,8 @@ TEST_CASE(
         std::string::npos);
 }
 
-// Not yet true of the emulator (reported; server/http_session.cpp counts a request in flight only
-// once its whole body has been read): enable when fixed.
-TEST_CASE("SIGTERM while a request body is still arriving: the request is still answered" *
-          doctest::skip() *
-          doctest::description("emulator bug: a request whose body is still arriving at SIGTERM "
-                               "is dropped without a response")) {
+// server/http_session.cpp counts a request in flight from its header on, so the drain waits for it.
+TEST_CASE("SIGTERM while a request body is still arriving: the request is still answered") {
   it::EmulatorProcess emulator(it::test_template("shutdown.yaml"));
   const std::string body(100'000, 'u');
   it::KeepAliveConnection connection(emulator.port());
