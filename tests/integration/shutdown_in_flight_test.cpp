@@ -72,7 +72,7 @@ TEST_CASE(
     "both complete in full") {
   it::EmulatorProcess emulator(it::test_template("shutdown.yaml"));
 
-  // 1. A slow handler (3 s of its 6 s Timeout) in flight.
+  // 1. A slow handler (6 s of its 12 s Timeout) in flight.
   auto slow = std::async(std::launch::async, [&] {
     SlowAnswer answer;
     try {
@@ -131,7 +131,7 @@ TEST_CASE(
   // The slow handler: answered 200 with its result, after the signal.
   CHECK_MESSAGE(slow_answer.error.empty(), "GET /slow: " << slow_answer.error);
   CHECK(slow_answer.response.status == 200);
-  CHECK(slow_answer.response.body == R"({"slept_ms":3000})");
+  CHECK(slow_answer.response.body == R"({"slept_ms":6000})");
   CHECK(slow_answer.at > signalled);
 
   // Then the emulator stopped cleanly.
