@@ -4,12 +4,17 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -461,4 +466,102 @@ TEST_CASE("RuntimeApiClient: a failure says whether the runtime must exit") {
   auto container_error = client.post_init_error({"Runtime.X", "y"});
   REQUIRE(container_error.has_value());
   CHECK(container_error->fatal());
+}
+
+namespace {
+
+// A one-connection Runtime API that keeps the connection alive: it reads until `requests` whole
+// requests have arrived (heads ending in a blank line, bodies by Content-Length), records the
+// bytes, then writes `answer` and waits for the client to close.
+class KeepAliveApi {
+ public:
+  KeepAliveApi(int requests, std::string answer)
+      : acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}),
+        thread_([this, requests, answer = std::move(answer)] { serve(requests, answer); }) {}
+  ~KeepAliveApi() { thread_.join(); }
+  std::string endpoint() const {
+    return "127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port());
+  }
+  std::string received() const {
+    std::lock_guard lock(mutex_);
+    return received_;
+  }
+  int connections() const { return connections_; }
+
+ private:
+  static int complete_requests(const std::string& text) {
+    int count = 0;
+    std::size_t at = 0;
+    for (;;) {
+      auto head_end = text.find("\r\n\r\n", at);
+      if (head_end == std::string::npos) return count;
+      std::size_t length = 0;
+      auto header = text.find("Content-Length: ", at);
+      if (header != std::string::npos && header < head_end)
+        length = std::stoul(text.substr(header + 16));
+      if (text.size() < head_end + 4 + length) return count;
+      at = head_end + 4 + length;
+      ++count;
+    }
+  }
+  void serve(int requests, const std::string& answer) {
+    boost::asio::ip::tcp::socket socket(io_);
+    acceptor_.accept(socket);
+    ++connections_;
+    std::string text;
+    char buffer[4096];
+    boost::system::error_code error;
+    while (complete_requests(text) < requests) {
+      auto n = socket.read_some(boost::asio::buffer(buffer), error);
+      if (error) return;
+      text.append(buffer, n);
+    }
+    {
+      std::lock_guard lock(mutex_);
+      received_ = text;
+    }
+    boost::asio::write(socket, boost::asio::buffer(answer), error);
+    while (!error) socket.read_some(boost::asio::buffer(buffer), error);  // until the client closes
+  }
+
+  mutable std::mutex mutex_;
+  std::string received_;
+  std::atomic<int> connections_{0};
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("RuntimeApiClient: a response's POST carries the next GET; 1xx and chunked answers") {
+  const std::string answer =
+      "HTTP/1.1 100 Continue\r\n\r\n"
+      "HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n"
+      R"({"status":"OK"})"
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nLambda-Runtime-Aws-Request-Id: next-1\r\n"
+      "Lambda-Runtime-Deadline-Ms: 1542409706888\r\n\r\n"
+      "4\r\n{\"k\"\r\n3;ext=1\r\n:1}\r\n0\r\nTrailer: x\r\n\r\n";
+  std::optional<lambda_runtime::Invocation> invocation;
+  std::string received;
+  int connections = 0;
+  {
+    KeepAliveApi api(2, answer);
+    lambda_runtime::RuntimeApiClient client(api.endpoint());
+    CHECK_FALSE(client.post_response("id-0", R"({"ok":true})", /*then_next=*/true).has_value());
+    auto next = client.next();
+    REQUIRE(std::holds_alternative<lambda_runtime::Invocation>(next));
+    invocation = std::get<lambda_runtime::Invocation>(next);
+    received = api.received();
+    connections = api.connections();
+  }  // the client closes, then the API's thread ends
+  CHECK(invocation->request_id == "next-1");
+  CHECK(invocation->event == R"({"k":1})");
+  CHECK(connections == 1);
+  auto post = received.find("POST /2018-06-01/runtime/invocation/id-0/response HTTP/1.1\r\n");
+  auto get = received.find("GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\n");
+  CHECK(post == 0);
+  CHECK(get != std::string::npos);
+  CHECK(received.find("Content-Length: 11\r\n") < get);
+  CHECK(received.find(R"({"ok":true})") < get);
 }

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <mutex>
 #include <optional>
+#include <poll.h>
 #include <random>
 #include <unistd.h>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "emulator/lambda/invocation_log.h"
 #include "emulator/lambda/runtime_api_handler.h"
 #include "emulator/server/http_server.h"
+#include "runtime/json_text.h"
 
 namespace emu::lambda {
 namespace {
@@ -37,8 +39,13 @@ double ms_since(Clock::time_point start) {
 std::string random_hex(std::size_t digits) {
   static thread_local std::mt19937_64 engine{std::random_device{}()};
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (std::size_t i = 0; i < digits; ++i) hex.push_back(kHex[engine() & 0xf]);
+  std::string hex(digits, '0');
+  std::uint64_t bits = 0;
+  for (std::size_t i = 0; i < digits; ++i) {
+    if (i % 16 == 0) bits = engine();  // 16 digits from each 64-bit draw
+    hex[i] = kHex[bits & 0xf];
+    bits >>= 4;
+  }
   return hex;
 }
 
@@ -143,7 +150,7 @@ using Env = ExecutionEnvironment;
 using State = ExecutionEnvironment::State;
 
 void emit_line(Env& env, State& s, std::string_view line) {
-  log::info(function_line(*env.version(), line));
+  log::info_soon(function_line(*env.version(), line));
   if (s.current && s.current->delivered) s.current->log.append(line).push_back('\n');
 }
 
@@ -162,16 +169,27 @@ void take_output(Env& env, State& s, std::string& partial, const char* data, std
 }
 
 // Reads whatever the process has written so far, so lines it wrote before answering belong to
-// the invocation they came from.
+// the invocation they came from. One poll() asks both pipes at once; a pipe is read only when it
+// has something (most invocations write nothing).
 void drain_output(Env& env, State& s) {
-  char buffer[16 * 1024];
+  pollfd fds[2];
+  asio::posix::stream_descriptor* streams[2];
+  nfds_t count = 0;
   for (auto* stream : {&s.out, &s.err}) {
     if (!stream->is_open()) continue;
-    auto& partial = stream == &s.out ? s.out_line : s.err_line;
+    fds[count] = {stream->native_handle(), POLLIN, 0};
+    streams[count++] = stream;
+  }
+  if (count == 0 || ::poll(fds, count, 0) <= 0) return;
+  char buffer[16 * 1024];
+  for (nfds_t i = 0; i < count; ++i) {
+    if ((fds[i].revents & (POLLIN | POLLHUP)) == 0) continue;
+    auto& partial = streams[i] == &s.out ? s.out_line : s.err_line;
     for (;;) {
-      ssize_t n = ::read(stream->native_handle(), buffer, sizeof buffer);
+      ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
       if (n <= 0) break;
       take_output(env, s, partial, buffer, static_cast<std::size_t>(n));
+      if (static_cast<std::size_t>(n) < sizeof buffer) break;  // drained, as far as was written
     }
   }
 }
@@ -191,10 +209,11 @@ void settle(Env&, State& s, InvokeResult result, Deferred& deferred) {
     s.init_ms.reset();
   }
   const std::size_t prefix = version.logical_id.size() + 3;  // "[LogicalId] "
-  for (const auto& line : {end_line(version, id), report}) {
-    log::info(line);
-    current.log.append(line, prefix).push_back('\n');
-  }
+  auto lines = end_line(version, id);
+  current.log.append(lines, prefix).push_back('\n');
+  current.log.append(report, prefix).push_back('\n');
+  lines.append(1, '\n').append(report);
+  log::info_soon(lines);  // both in one append to the batching writer
   result.request_id = id;
   result.executed_version = version.version;
   result.log = std::move(current.log);
@@ -243,7 +262,7 @@ void deliver(const std::shared_ptr<Env>& self, State& s) {
   current.started = Clock::now();
   ++s.invocations;
   auto start = start_line(version, current.invocation.request_id);
-  log::info(start);
+  log::info_soon(start);
   current.log.append(start, version.logical_id.size() + 3).push_back('\n');
 
   auto timeout = std::chrono::seconds(version.timeout_seconds);
@@ -322,7 +341,7 @@ class Backend final : public RuntimeApiBackend {
     return settle_current(request_id, [&](Env&, State& s) {
       InvokeResult result;
       result.duration_ms = ms_since(s.current->started);
-      auto payload = nlohmann::json::parse(body, nullptr, false);
+      auto payload = lambda_runtime::parse_json(body);
       if (payload.is_discarded()) {
         result.raw_payload = std::move(body);
       } else {

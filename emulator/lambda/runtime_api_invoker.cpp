@@ -4,9 +4,11 @@
 
 #include "emulator/core/ids.h"
 #include "emulator/core/log.h"
+#include "emulator/lambda/event_recycler.h"
 #include "emulator/lambda/in_process_invoker.h"
 #include "emulator/lambda/invocation_log.h"
 #include "emulator/lambda/runtime_api_handler.h"
+#include "runtime/json_text.h"
 
 namespace emu::lambda {
 namespace {
@@ -16,6 +18,12 @@ using Clock = std::chrono::steady_clock;
 // How long the oldest waiting invocation may wait for an environment of its own version before
 // one of another version is ended to make room for it.
 constexpr auto kMaxWaitBeforeReplacing = std::chrono::milliseconds(100);
+
+// environment_key(a) == environment_key(b), without building the keys.
+bool same_environment(const FunctionVersion& a, const FunctionVersion& b) {
+  return &a == &b || (a.version == b.version && a.revision_id == b.revision_id &&
+                      a.code_sha256 == b.code_sha256);
+}
 
 void erase(std::vector<EnvironmentPtr>& list, const EnvironmentPtr& environment) {
   list.erase(std::remove(list.begin(), list.end(), environment), list.end());
@@ -79,8 +87,10 @@ void RuntimeApiInvoker::start_environment(FunctionPool& pool, PendingInvocation 
 
 void RuntimeApiInvoker::invoke(FunctionVersionPtr version, nlohmann::json event,
                                std::string invoked_arn, InvokeCallback done) {
-  PendingInvocation invocation{version, event.dump(), std::move(invoked_arn), std::move(done),
-                               ids::new_request_id(), Clock::now()};
+  PendingInvocation invocation{version, lambda_runtime::dump_json(event), std::move(invoked_arn),
+                               std::move(done), ids::new_request_id(), Clock::now()};
+  // Only its text goes on: the value can be overwritten by the next request's event.
+  EventRecycler::global().put(std::move(event));
   if (invocation.event.size() > kRuntimeResponseLimit) {
     // Lambda refuses a synchronous request payload over 6 MB before any runtime sees it (AWS
     // Lambda developer guide, "Lambda quotas"; the Invoke API answers RequestEntityTooLarge).
@@ -98,9 +108,10 @@ void RuntimeApiInvoker::invoke(FunctionVersionPtr version, nlohmann::json event,
   {
     std::lock_guard lock(mutex_);
     auto& pool = pools_[version->function_name];
-    const auto key = environment_key(*version);
     auto warm = std::find_if(pool.available.begin(), pool.available.end(),
-                             [&](const EnvironmentPtr& e) { return environment_key(*e->version()) == key; });
+                             [&](const EnvironmentPtr& e) {
+                               return same_environment(*e->version(), *version);
+                             });
     if (warm != pool.available.end()) {
       auto environment = *warm;
       pool.available.erase(warm);
@@ -132,21 +143,20 @@ void RuntimeApiInvoker::on_available(const EnvironmentPtr& environment) {
     if (std::find(pool.environments.begin(), pool.environments.end(), environment) ==
         pool.environments.end())
       return;  // already replaced
-    const auto key = environment_key(*environment->version());
+    const auto& own = *environment->version();
     // Oldest first, but without churning processes: the oldest waiting invocation takes this
     // environment when it is of the same version, or when its version has no environment at all
     // or has waited too long; otherwise the oldest invocation of this environment's own version
     // runs here (the versions with environments serve their own queue, so none starves).
     auto same = std::find_if(pool.waiting.begin(), pool.waiting.end(), [&](const PendingInvocation& p) {
-      return environment_key(*p.version) == key;
+      return same_environment(*p.version, own);
     });
     const bool head_needs_room =
-        !pool.waiting.empty() && environment_key(*pool.waiting.front().version) != key &&
+        !pool.waiting.empty() && !same_environment(*pool.waiting.front().version, own) &&
         (Clock::now() - pool.waiting.front().queued > kMaxWaitBeforeReplacing ||
          std::none_of(pool.environments.begin(), pool.environments.end(),
                       [&](const EnvironmentPtr& e) {
-                        return environment_key(*e->version()) ==
-                               environment_key(*pool.waiting.front().version);
+                        return same_environment(*e->version(), *pool.waiting.front().version);
                       }));
     if (same != pool.waiting.end() && !head_needs_room) {
       auto invocation = std::move(*same);

@@ -10,6 +10,7 @@
 #include <typeinfo>
 #include <variant>
 
+#include "runtime/json_text.h"
 #include "runtime/runtime_api_client.h"
 #include "runtime/runtime_api_context.h"
 
@@ -47,7 +48,7 @@ using Outcome = std::variant<std::string, ErrorReport>;
 Outcome invoke(Handler handler, const FunctionSettings& settings, const Invocation& invocation) {
   nlohmann::json event = nlohmann::json::object();
   if (!invocation.event.empty()) {
-    event = nlohmann::json::parse(invocation.event, nullptr, /*allow_exceptions=*/false);
+    event = parse_json(invocation.event);
     if (event.is_discarded())
       return ErrorReport{"Runtime.UnmarshalError",
                          "the event is not JSON: " + invocation.event.substr(0, kMaxQuotedEvent)};
@@ -64,7 +65,7 @@ Outcome invoke(Handler handler, const FunctionSettings& settings, const Invocati
     return ErrorReport{"Unknown", "the handler threw something that is not a std::exception"};
   }
   try {
-    return result.dump();
+    return dump_json(result);
   } catch (const nlohmann::json::exception& e) {
     return ErrorReport{"Runtime.MarshalError",
                        std::string("the handler's result cannot be written as JSON: ") + e.what()};
@@ -140,7 +141,9 @@ int run(Handler handler, const RunOptions& options) {
     auto outcome = invoke(handler, settings, invocation);
     std::optional<ApiFailure> failure;
     if (const auto* body = std::get_if<std::string>(&outcome)) {
-      failure = client->post_response(invocation.request_id, *body);
+      // Ask for the next event in the same write when there will be one to ask for.
+      const bool more = !options.max_invocations || served + 1 < *options.max_invocations;
+      failure = client->post_response(invocation.request_id, *body, more);
     } else {
       const auto& error = std::get<ErrorReport>(outcome);
       runtime_log("invocation " + invocation.request_id + " failed: " + error.type + ": " +

@@ -19,6 +19,8 @@
 //   anything else thrown                  Unknown
 //   result that cannot be written as JSON Runtime.MarshalError (a string that is not UTF-8)
 // The three in the middle are what the emulator's in-process invoker reports for a throw, too.
+// A result's POST carries the next GET behind it in the same write (HTTP/1.1 pipelining; see
+// RuntimeApiClient::post_response), unless `max_invocations` says it was the last.
 //
 // When the API does not answer usefully: a 5xx (the API's "Container error ... Runtime should
 // exit promptly") ends the loop with 1; any other failure of GET next is retried after

@@ -413,10 +413,14 @@ def run(args: argparse.Namespace, work: Path) -> Report:
     report.add(f"- machine: {facts['cores']} cores, {facts['cpu']}, {facts['memory']} memory, "
                f"Linux {facts['kernel']}")
     shown = binary.relative_to(REPO) if binary.is_relative_to(REPO) else binary
-    report.add(f"- emulator: `{shown}`"
-               f" serving `template.yaml`; {facts['nginx']}; {facts['wrk']}")
-
     modes = servers.emulator_invoke_modes(binary)
+    packages = binary.parent / "package"
+    shown_packages = packages.relative_to(REPO) if packages.is_relative_to(REPO) else packages
+    runtime_note = (f" (runtime-api: its CodeUris pointed at `{shown_packages}/`)"
+                    if "runtime-api" in modes else "")
+    report.add(f"- emulator: `{shown}`"
+               f" serving `template.yaml`{runtime_note}; {facts['nginx']}; {facts['wrk']}")
+
     missing_modes = [mode for mode in ("runtime-api",) if mode not in modes]
 
     progress("starting nginx and the emulator")
@@ -424,8 +428,13 @@ def run(args: argparse.Namespace, work: Path) -> Report:
     nginx = None
     try:
         for mode in modes:
-            extra = [] if mode == "in-process" else ["--invoke-mode", mode]
-            emulators[mode] = servers.Emulator(binary, template, work, f"pair-{mode}",
+            extra, served = [], template
+            if mode != "in-process":
+                extra = ["--invoke-mode", mode]
+                # The bootstraps built with this binary: BUILD_DIR/package/*.zip.
+                served = templates.write_runtime_api_template(work, template,
+                                                              binary.parent / "package")
+            emulators[mode] = servers.Emulator(binary, served, work, f"pair-{mode}",
                                                extra).start()
         status, content_type, body = processes.http_get(emulators["in-process"].port, WHODIS)
         if status != 200 or content_type != "application/json":
@@ -485,7 +494,7 @@ def main(argv: list) -> int:
     work = Path(tempfile.mkdtemp(prefix="emulator-bench-"))
     try:
         report = run(args, work)
-    except (HarnessError, servers.StartError, wrk.WrkError) as error:
+    except (HarnessError, servers.StartError, wrk.WrkError, templates.MissingPackage) as error:
         progress(f"error: {error}")
         progress(f"logs kept in {work}")
         args.keep = True

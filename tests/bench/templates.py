@@ -1,10 +1,17 @@
-"""Generated SAM templates for the scale measurements of tests/bench.
+"""Generated SAM templates for tests/bench.
 
-Every function runs the built-in in-process handler `whodis` (the handler name is the CodeUri's file
-name without .zip; the file itself need not exist). The shape follows template.yaml: Transform,
-Globals Timeout/Runtime/Handler, Api events with Path and Method on the implicit API.
+The scale templates: every function runs the built-in in-process handler `whodis` (the handler name
+is the CodeUri's file name without .zip; the file itself need not exist). The shape follows
+template.yaml: Transform, Globals Timeout/Runtime/Handler, Api events with Path and Method on the
+implicit API.
+
+The Runtime API template: template.yaml with each `CodeUri: build/package/NAME.zip` pointed at the
+measured build's own package (BUILD_DIR/package/NAME.zip, an absolute path), so that the
+runtime-api row runs the bootstraps built with the emulator under test, not whatever `build/`
+holds.
 """
 
+import re
 from pathlib import Path
 
 _HEADER = """\
@@ -74,4 +81,33 @@ def write_functions_template(directory: Path, function_count: int) -> Path:
         )
     path = directory / f"functions-{function_count}.yaml"
     path.write_text("".join(parts))
+    return path
+
+
+_PACKAGE_CODE_URI = re.compile(r"^(\s*CodeUri:\s*)build/package/([A-Za-z0-9_.-]+\.zip)\s*$",
+                               re.MULTILINE)
+
+
+class MissingPackage(RuntimeError):
+    pass
+
+
+def write_runtime_api_template(directory: Path, template: Path, package_dir: Path) -> Path:
+    """`template` (template.yaml) with every `CodeUri: build/package/NAME.zip` made
+    `package_dir`/NAME.zip, absolute. Raises MissingPackage when a zip does not exist."""
+    text = template.read_text()
+    missing = []
+
+    def point(match):
+        zip_path = (package_dir / match.group(2)).resolve()
+        if not zip_path.is_file():
+            missing.append(str(zip_path))
+        return f"{match.group(1)}{zip_path}"
+
+    text = _PACKAGE_CODE_URI.sub(point, text)
+    if missing:
+        raise MissingPackage("runtime-api needs the function packages built with the emulator; "
+                             f"missing: {', '.join(missing)} (build the `package` target)")
+    path = directory / "template-runtime-api.yaml"
+    path.write_text(text)
     return path
