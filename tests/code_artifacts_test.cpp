@@ -95,8 +95,7 @@ TEST_CASE("code: a zip's identity is the SHA-256 of its bytes; it is unpacked on
   auto code = artifacts.resolve(stack, stack.functions[0]);
   REQUIRE(code.ok());
   auto digest = sha256(file_text(project.root / "fn.zip"));
-  CHECK(code->code_sha256 ==
-        base64::encode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size())));
+  CHECK(code->code_sha256 == base64::encode(bytes_of(digest)));
   CHECK(code->code_size == static_cast<long long>(fs::file_size(project.root / "fn.zip")));
   CHECK(code->code_dir.rfind((project.root / "cache" / "sam-emulator" / "code").string(), 0) == 0);
   CHECK(file_text(fs::path(code->code_dir) / "bootstrap") == "#!/bin/sh\necho v1\n");

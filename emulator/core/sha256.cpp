@@ -75,14 +75,16 @@ Sha256Digest sha256(std::string_view data) {
   return digest;
 }
 
-std::string sha256_hex(std::string_view data) {
+std::string to_hex(const Sha256Digest& digest) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string text;
-  for (auto byte : sha256(data)) {
+  for (auto byte : digest) {
     text.push_back(kHex[byte >> 4]);
     text.push_back(kHex[byte & 0xF]);
   }
   return text;
 }
+
+std::string sha256_hex(std::string_view data) { return to_hex(sha256(data)); }
 
 }  // namespace emu

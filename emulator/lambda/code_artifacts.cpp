@@ -19,21 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string base64_of(const Sha256Digest& digest) {
-  return base64::encode(
-      std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
-}
-
-std::string hex_of(const Sha256Digest& digest) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (auto byte : digest) {
-    hex.push_back(kHex[byte >> 4]);
-    hex.push_back(kHex[byte & 0xf]);
-  }
-  return hex;
-}
-
 Result<std::string> read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{"CodeError", "cannot read " + path.string()};
@@ -72,7 +57,7 @@ Result<std::pair<std::string, long long>> folder_digest(const fs::path& folder) 
     material += bytes.value();
     size += static_cast<long long>(bytes->size());
   }
-  return std::pair{base64_of(sha256(material)), size};
+  return std::pair{base64::encode(bytes_of(sha256(material))), size};
 }
 
 }  // namespace
@@ -185,9 +170,10 @@ Result<CodeArtifacts::ZipCode> CodeArtifacts::zip_code(const std::string& zip,
   if (!bytes.ok()) return Error{"CodeError", where + ": " + bytes.error().message};
   auto digest = sha256(bytes.value());
   ZipCode code;
-  code.code_sha256 = base64_of(digest);  // AWS: base64 SHA-256 of the deployment package
+  // AWS: base64 SHA-256 of the deployment package.
+  code.code_sha256 = base64::encode(bytes_of(digest));
   code.size = static_cast<long long>(bytes->size());
-  auto folder = unpack(zip, hex_of(digest), where);
+  auto folder = unpack(zip, to_hex(digest), where);
   if (!folder.ok()) return folder.error();
   code.folder = folder.value();
   std::lock_guard lock(mutex_);

@@ -42,8 +42,7 @@ Result<CodeIdentity> builtin_code(const tmpl::Stack&, const tmpl::FunctionSpec& 
   code.handler = builtin->handler;
   // The code is the emulator's own, so its identity is the handler's name.
   auto digest = sha256("in-process:" + code.package);
-  code.code_sha256 = base64::encode(
-      std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+  code.code_sha256 = base64::encode(bytes_of(digest));
   code.code_size = static_cast<long long>(code.package.size());
   return code;
 }

@@ -58,12 +58,6 @@ std::string new_trace_id() {
          ";Sampled=0";
 }
 
-std::string timeout_message(int seconds) {
-  char text[64];
-  std::snprintf(text, sizeof text, "Task timed out after %d.00 seconds", seconds);
-  return text;
-}
-
 // Lambda's function-error payload from what a runtime posted to .../error or /init/error: its
 // JSON body when that is an object with errorType or errorMessage, else one built from the
 // Lambda-Runtime-Function-Error-Type header (the API's documented default).
@@ -208,7 +202,7 @@ void settle(Env&, State& s, InvokeResult result, Deferred& deferred) {
     report += init;
     s.init_ms.reset();
   }
-  const std::size_t prefix = version.logical_id.size() + 3;  // "[LogicalId] "
+  const std::size_t prefix = line_prefix_length(version);  // "[LogicalId] "
   auto lines = end_line(version, id);
   current.log.append(lines, prefix).push_back('\n');
   current.log.append(report, prefix).push_back('\n');
@@ -263,7 +257,7 @@ void deliver(const std::shared_ptr<Env>& self, State& s) {
   ++s.invocations;
   auto start = start_line(version, current.invocation.request_id);
   log::info_soon(start);
-  current.log.append(start, version.logical_id.size() + 3).push_back('\n');
+  current.log.append(start, line_prefix_length(version)).push_back('\n');
 
   auto timeout = std::chrono::seconds(version.timeout_seconds);
   auto deadline_ms = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -166,18 +166,12 @@ struct InProcessInvoker::Deadlines : std::enable_shared_from_this<InProcessInvok
 
 namespace {
 
-std::string timeout_message(int seconds) {
-  char text[64];
-  std::snprintf(text, sizeof text, "Task timed out after %d.00 seconds", seconds);
-  return text;
-}
-
 void finish(Invocation& invocation, InvokeResult result) {
   const auto& version = *invocation.version;
   // END and REPORT in one append to the log writer; the invocation's own log (what Invoke's
   // LogType Tail returns) has them without the "[LogicalId] " prefix.
   std::string lines = end_line(version, invocation.request_id);
-  const std::size_t prefix = version.logical_id.size() + 3;
+  const std::size_t prefix = line_prefix_length(version);
   const std::size_t end_length = lines.size();
   lines.push_back('\n');
   lines += report_line(version, invocation.request_id, result.duration_ms);
@@ -310,7 +304,7 @@ void InProcessInvoker::invoke(FunctionVersionPtr version, nlohmann::json event,
   std::string start = start_line(config, invocation->request_id);
   log::info_soon(start);
   invocation->log_text.reserve(256);
-  invocation->log_text.append(start, config.logical_id.size() + 3).push_back('\n');
+  invocation->log_text.append(start, line_prefix_length(config)).push_back('\n');
   deadlines_->add(*invocation);
   pool_.submit([invocation = std::move(invocation)] { run_invocation(invocation); });
 }

@@ -28,6 +28,12 @@ std::string report_line(const FunctionVersion& version, const std::string& reque
   return prefix(version) + "REPORT RequestId: " + request_id + numbers;
 }
 
+std::string timeout_message(int seconds) {
+  char text[64];
+  std::snprintf(text, sizeof text, "Task timed out after %d.00 seconds", seconds);
+  return text;
+}
+
 std::string function_line(const FunctionVersion& version, std::string_view line) {
   return prefix(version) + std::string(line);
 }

@@ -17,5 +17,12 @@ std::string report_line(const FunctionVersion& version, const std::string& reque
                         double duration_ms);
 // A line the function itself wrote.
 std::string function_line(const FunctionVersion& version, std::string_view line);
+// Length of the "[LogicalId] " prefix the lines above carry (the invocation's own log, Invoke's
+// LogType Tail, has them without it).
+inline std::size_t line_prefix_length(const FunctionVersion& version) {
+  return version.logical_id.size() + 3;
+}
+// "Task timed out after 3.00 seconds", as Lambda reports a timeout (errorType Sandbox.Timedout).
+std::string timeout_message(int seconds);
 
 }  // namespace emu::lambda

@@ -36,26 +36,6 @@ std::string resolve_endpoint(const Context& context, std::string_view service_en
   return *url;
 }
 
-// Percent-encodes every byte but RFC 3986's unreserved characters, as the AWS SDKs encode a URI
-// label such as Invoke's {FunctionName}: "NAME:2" -> "NAME%3A2".
-std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string encoded;
-  encoded.reserve(text.size() * 3);
-  for (unsigned char c : text) {
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      encoded += static_cast<char>(c);
-    } else {
-      encoded += '%';
-      encoded += kHex[c >> 4];
-      encoded += kHex[c & 0x0F];
-    }
-  }
-  return encoded;
-}
-
 // One HTTP answer as libcurl's callbacks write it. Headers are those of the final response: a
 // header block that follows an interim one (100 Continue) starts over.
 struct Answer {

@@ -29,23 +29,6 @@ namespace {
 constexpr std::size_t kMaxErrorAnswerBytes = 64u << 10;  // the API's own error answers are small
 constexpr std::size_t kMaxQuotedAnswer = 300;            // of an error answer, in a message
 
-// Percent-encodes every byte but RFC 3986's unreserved characters, so a request id is one path
-// segment whatever it holds (Lambda's are UUIDs, which pass unchanged).
-std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string encoded;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
-      encoded += static_cast<char>(c);
-    } else {
-      encoded += '%';
-      encoded += kHex[c >> 4];
-      encoded += kHex[c & 0x0F];
-    }
-  }
-  return encoded;
-}
-
 // A header value must not carry control characters (a CR or LF would end the header early).
 std::string header_safe(std::string_view value) {
   std::string safe;
