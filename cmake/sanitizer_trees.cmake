@@ -29,10 +29,10 @@ if(EMULATOR_SANITIZE)
   add_custom_target(sanitizer_tree)
   if(BUILD_TESTING AND EMULATOR_SANITIZE STREQUAL "thread")
     # Only the concurrency tests, in binaries of their own (tsan_unit_tests,
-    # tsan_integration_tests): the test files that run threads, the worker pool, the snapshots
+    # tsan_integration_tests): the test files that run threads, the I/O threads, the snapshots
     # that readers race with writers, the deployment engine's timers and hooks, the gateway, and
     # the integration tests that send concurrent traffic through a live emulator (TSan-built).
-    set(tsan_unit_files worker_pool_test in_process_invoker_test function_store_test
+    set(tsan_unit_files io_threads_test in_process_invoker_test function_store_test
         deployment_engine_test traffic_hooks_test gateway_test invocation_metrics_test)
     set(tsan_integration_files concurrency_test deployments_test deployment_traffic_test shutdown_test
         shutdown_in_flight_test)

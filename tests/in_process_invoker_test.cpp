@@ -4,9 +4,11 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <future>
 #include <thread>
 
+#include "emulator/core/io_threads.h"
 #include "emulator/core/log.h"
 
 using namespace emu::lambda;
@@ -14,15 +16,16 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// An io_context running on its own thread for the deadline timers, stopped by RAII.
-struct TimerThread {
+// An io_context run by IoThreads (as serve runs it), stopped by RAII.
+struct IoRunner {
   boost::asio::io_context io;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{io.get_executor()};
-  std::thread thread{[this] { io.run(); }};
-  ~TimerThread() {
+  emu::IoThreads threads{io, emu::IoThreadsOptions{2}};
+  IoRunner() { threads.start(); }
+  ~IoRunner() {
     guard.reset();
     io.stop();
-    thread.join();
+    threads.join();
   }
 };
 
@@ -64,12 +67,19 @@ nlohmann::json sleeps_3s(const nlohmann::json&, const lambda_runtime::Context&) 
   return {{"late", true}};
 }
 
+std::atomic<bool> g_detached_returned{false};
+std::atomic<bool> g_detached_seen_return{false};
+nlohmann::json waits_for_return(const nlohmann::json&, const lambda_runtime::Context&) {
+  for (int i = 0; i < 500 && !g_detached_returned; ++i) std::this_thread::sleep_for(10ms);
+  g_detached_seen_return = g_detached_returned.load();
+  return nullptr;
+}
+
 struct Fixture {
   Fixture() { emu::log::set_quiet(true); }
   ~Fixture() { emu::log::set_quiet(false); }
-  TimerThread timers;
-  WorkerPool pool{2, 4};
-  InProcessInvoker invoker{timers.io.get_executor(), pool};
+  IoRunner runner;
+  InProcessInvoker invoker{runner.io.get_executor()};
 };
 
 }  // namespace
@@ -114,13 +124,44 @@ TEST_CASE_FIXTURE(Fixture, "a handler past its Timeout is answered at the deadli
   CHECK(result.payload["errorMessage"] == "Task timed out after 1.00 seconds");
   CHECK(result.payload["errorType"] == "Sandbox.Timedout");
   CHECK(waited < 2500ms);  // answered at the deadline, not when the handler returned
-  CHECK(pool.abandoned() == 1);
+  CHECK(invoker.overrun() == 1);
+  CHECK(runner.threads.blocked() == 1);
 
-  // The pool still serves while the stuck handler runs.
+  // Another thread took the stuck one's place: the I/O threads still serve.
   auto next = invoke_and_wait(invoker, version_with(env_echo));
   CHECK(next.outcome == InvokeResult::Outcome::kSuccess);
+  CHECK(runner.threads.started() == 3);
 
-  // When the late handler returns, its worker is released.
-  for (int i = 0; i < 250 && pool.abandoned() != 0; ++i) std::this_thread::sleep_for(20ms);
-  CHECK(pool.abandoned() == 0);
+  // When the late handler returns, it is no longer counted.
+  for (int i = 0; i < 250 && invoker.overrun() != 0; ++i) std::this_thread::sleep_for(20ms);
+  CHECK(invoker.overrun() == 0);
+}
+
+TEST_CASE_FIXTURE(Fixture, "on an I/O thread the handler runs in place; detached it does not") {
+  // invoke() from an I/O thread: the result is there before invoke() returns, same thread.
+  std::promise<std::pair<bool, bool>> in_place;
+  boost::asio::post(runner.io, [&] {
+    const auto caller = std::this_thread::get_id();
+    bool answered = false, same_thread = false;
+    invoker.invoke(version_with(env_echo), nlohmann::json::object(), "arn:test:7",
+                   [&](InvokeResult) {
+                     answered = true;
+                     same_thread = std::this_thread::get_id() == caller;
+                   });
+    in_place.set_value({answered, same_thread});
+  });
+  auto [answered, same_thread] = in_place.get_future().get();
+  CHECK(answered);
+  CHECK(same_thread);
+
+  // invoke_detached() from an I/O thread returns first: its handler waits (up to 5 s) to see
+  // that it has; run in place it could not.
+  g_detached_returned = false;
+  boost::asio::post(runner.io, [&] {
+    invoker.invoke_detached(version_with(waits_for_return), nlohmann::json::object(),
+                            "arn:test:7", [](InvokeResult) {});
+    g_detached_returned = true;
+  });
+  for (int i = 0; i < 300 && !g_detached_seen_return; ++i) std::this_thread::sleep_for(20ms);
+  CHECK(g_detached_seen_return);
 }

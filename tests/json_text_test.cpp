@@ -114,6 +114,20 @@ TEST_CASE("dump_json: the same text as nlohmann's dump()") {
   check_dump(deep);
 }
 
+TEST_CASE("dump_json: an ordered_json keeps insertion order, as its dump() does") {
+  nlohmann::ordered_json body = nlohmann::ordered_json::object();
+  body["message"] = "Whoop whoop!";
+  body["version"] = "v1";
+  body["location"] = "127.0.0.1";
+  body["zero"] = nlohmann::ordered_json{{"b", 1}, {"a", {true, nullptr}}};
+  CHECK(dump_json(body) == body.dump());
+  CHECK(dump_json(body).find("\"message\"") < dump_json(body).find("\"location\""));
+  body["ratio"] = 0.25;  // off the fast path
+  CHECK(dump_json(body) == body.dump());
+  body["bad"] = "caf\xE9";
+  CHECK_THROWS_AS(dump_json(body), nlohmann::ordered_json::type_error);
+}
+
 TEST_CASE("parse_json and dump_json: a proxy event goes round unchanged") {
   const std::string text =
       R"({"body":null,"headers":{"Accept":"*/*","Host":"127.0.0.1:3000"},"httpMethod":"GET","isBase64Encoded":false,"multiValueHeaders":{"Accept":["*/*"],"Host":["127.0.0.1:3000"]},"multiValueQueryStringParameters":null,"path":"/whodis","pathParameters":null,"queryStringParameters":null,"requestContext":{"accountId":"123456789012","requestTimeEpoch":1764471600000},"resource":"/whodis","stageVariables":null})";

@@ -1,11 +1,11 @@
 #include "emulator/apigateway/gateway.h"
 
 #include <chrono>
-#include <cstdio>
 
 #include "emulator/apigateway/gateway_errors.h"
 #include "emulator/apigateway/proxy_event.h"
 #include "emulator/apigateway/proxy_response.h"
+#include "emulator/core/decimal.h"
 #include "emulator/core/ids.h"
 #include "emulator/core/log.h"
 #include "emulator/lambda/lambda_api.h"
@@ -41,22 +41,22 @@ std::string path_of(std::string_view target) {
 void access_log(const Exchange& exchange, unsigned status, std::string_view function,
                 std::string_view version) {
   double ms = std::chrono::duration<double, std::milli>(Clock::now() - exchange.started).count();
-  char numbers[48];
-  const int numbers_length = std::snprintf(numbers, sizeof numbers, " %u ", status);
-  char duration[32];
-  const int duration_length = std::snprintf(duration, sizeof duration, " %.2f ms", ms);
   std::string line;
   line.reserve(exchange.method.size() + exchange.target.size() + function.size() +
                version.size() + 48);
   line.append(exchange.method).push_back(' ');
-  line.append(exchange.target).append(numbers, static_cast<std::size_t>(numbers_length));
+  line.append(exchange.target).push_back(' ');
+  append_integer(line, status);
+  line.push_back(' ');
   if (function.empty()) {
     line.push_back('-');
   } else {
     line.append(function).push_back(':');
     line.append(version);
   }
-  line.append(duration, static_cast<std::size_t>(duration_length));
+  line.push_back(' ');
+  append_fixed(line, ms, 2);
+  line.append(" ms");
   log::info_soon(line);
 }
 

@@ -17,15 +17,16 @@
 #include "emulator/control/control_api.h"
 #include "emulator/control/redeployer.h"
 #include "emulator/core/clock.h"
+#include "emulator/core/io_threads.h"
 #include "emulator/core/log.h"
 #include "emulator/core/random.h"
-#include "emulator/lambda/function_store.h"
 #include "emulator/lambda/code_artifacts.h"
+#include "emulator/lambda/function_store.h"
 #include "emulator/lambda/in_process_invoker.h"
-#include "emulator/lambda/process_spawner.h"
-#include "emulator/lambda/runtime_api_invoker.h"
 #include "emulator/lambda/lambda_api.h"
 #include "emulator/lambda/lambda_service.h"
+#include "emulator/lambda/process_spawner.h"
+#include "emulator/lambda/runtime_api_invoker.h"
 #include "emulator/server/aws_endpoint.h"
 #include "emulator/server/http_server.h"
 #include "emulator/template/loader.h"
@@ -35,10 +36,6 @@ namespace {
 
 constexpr int kExitBadInput = 2;
 constexpr int kExitCannotServe = 1;
-// Invocation workers: handlers may block (HTTP calls, sleeps), so more than the cores.
-constexpr std::size_t kWorkers = 32;
-// Beyond this many handlers stuck past their Timeout, no replacement threads are started.
-constexpr std::size_t kMaxAbandonedWorkers = 256;
 
 std::string url_of(const std::string& host, std::uint16_t port) {
   bool ipv6 = host.find(':') != std::string::npos;
@@ -79,15 +76,6 @@ bool is_loopback(const std::string& host) {
   boost::system::error_code ec;
   auto address = boost::asio::ip::make_address(host, ec);
   return !ec && address.is_loopback();
-}
-
-// Runs `io` on one thread per core (at least two) until it is stopped.
-void run_io_threads(boost::asio::io_context& io) {
-  unsigned thread_count = std::max(2u, std::thread::hardware_concurrency());
-  std::vector<std::thread> threads;
-  for (unsigned i = 1; i < thread_count; ++i) threads.emplace_back([&io] { io.run(); });
-  io.run();
-  for (auto& thread : threads) thread.join();
 }
 
 }  // namespace
@@ -144,16 +132,13 @@ int serve(const Options& options) {
       std::make_shared<const apigw::RouteTable>(apigw::RouteTable::build(stack.value(), warnings)));
   for (const auto& warning : warnings) log::warn(warning);
 
-  // Destroyed explicitly below, before the objects its running tasks call back into.
-  std::unique_ptr<lambda::WorkerPool> pool;
   lambda::PosixSpawner spawner;
   std::unique_ptr<lambda::RuntimeApiInvoker> runtime_invoker;
   std::unique_ptr<lambda::Invoker> in_process_invoker;
   if (runtime_api) {
     runtime_invoker = std::make_unique<lambda::RuntimeApiInvoker>(io, spawner);
   } else {
-    pool = std::make_unique<lambda::WorkerPool>(kWorkers, kMaxAbandonedWorkers);
-    in_process_invoker = std::make_unique<lambda::InProcessInvoker>(io.get_executor(), *pool);
+    in_process_invoker = std::make_unique<lambda::InProcessInvoker>(io.get_executor());
   }
   lambda::Invoker& invoker =
       runtime_api ? static_cast<lambda::Invoker&>(*runtime_invoker) : *in_process_invoker;
@@ -170,9 +155,10 @@ int serve(const Options& options) {
             stack->stack_name + ", region " + stack->region + ")");
   if (runtime_api) {
     std::string unpacked = artifacts.private_dir();
-    log::info("Invoke mode runtime-api: each function's bootstrap runs as a child process over "
-              "the Lambda Runtime API" +
-              (unpacked.empty() ? std::string() : "; packages unpacked in " + unpacked));
+    log::info(
+        "Invoke mode runtime-api: each function's bootstrap runs as a child process over "
+        "the Lambda Runtime API" +
+        (unpacked.empty() ? std::string() : "; packages unpacked in " + unpacked));
   }
   for (const auto& line : startup_lines(stack.value(), *routes.load(), api_url)) log::info(line);
 
@@ -209,8 +195,8 @@ int serve(const Options& options) {
     wait_for_drain();
   });
 
-  aws_server.value()->start(std::make_shared<server::AwsEndpoint>(
-      std::vector<std::shared_ptr<server::AwsService>>{
+  aws_server.value()->start(
+      std::make_shared<server::AwsEndpoint>(std::vector<std::shared_ptr<server::AwsService>>{
           std::make_shared<lambda::LambdaApi>(lambda_service),
           std::make_shared<codedeploy::CodeDeployApi>(
               engine, codedeploy::application_for(stack.value()),
@@ -222,8 +208,10 @@ int serve(const Options& options) {
   api_server.value()->start(std::make_shared<apigw::Gateway>(routes, lambda_service));
   log::info("API Gateway listening on " + api_url);
 
-  run_io_threads(io);
-  pool.reset();  // waits for handlers still running (not those stuck past their Timeout)
+  // One thread per core (at least two), more while handlers block; see IoThreads.
+  IoThreads io_threads(io);
+  io_threads.start();
+  const std::size_t stuck = io_threads.join();
   std::size_t processes = runtime_invoker ? runtime_invoker->environments().size() : 0;
   runtime_invoker.reset();  // kills and reaps every bootstrap
   std::uint64_t invocations = 0;
@@ -235,6 +223,15 @@ int serve(const Options& options) {
             std::to_string(engine.list().size()) + " deployments" +
             (runtime_api ? ", " + std::to_string(processes) + " bootstrap process(es) stopped"
                          : std::string()));
+  if (stuck > 0) {
+    // Their threads are inside the io_context and the objects above: exit without destroying
+    // them under those threads.
+    log::warn(std::to_string(stuck) +
+              " handler(s) still running past their Timeout are left "
+              "behind: a handler in this process cannot be stopped");
+    log::flush();
+    std::_Exit(0);
+  }
   return 0;
 }
 

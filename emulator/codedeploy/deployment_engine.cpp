@@ -34,19 +34,22 @@ std::string percent(double weight) {
 }
 
 std::string split_text(const Deployment& d) {
-  return "v" + d.from_version + " " + percent(1.0 - d.new_version_weight) + " | v" +
-         d.to_version + " " + percent(d.new_version_weight);
+  return "v" + d.from_version + " " + percent(1.0 - d.new_version_weight) + " | v" + d.to_version +
+         " " + percent(d.new_version_weight);
 }
 
 bool valid_deployment_id(const std::string& id) {
   if (id.size() != 11 || id.rfind("d-", 0) != 0) return false;
   for (std::size_t i = 2; i < id.size(); ++i)
-    if (!std::isupper(static_cast<unsigned char>(id[i])) && !std::isdigit(static_cast<unsigned char>(id[i])))
+    if (!std::isupper(static_cast<unsigned char>(id[i])) &&
+        !std::isdigit(static_cast<unsigned char>(id[i])))
       return false;
   return true;
 }
 
-std::string new_deployment_id() { return "d-" + ids::stable_id(ids::new_request_id(), 9, ids::kUpperAlnum); }
+std::string new_deployment_id() {
+  return "d-" + ids::stable_id(ids::new_request_id(), 9, ids::kUpperAlnum);
+}
 
 void log_event(const Deployment& d, const std::string& what) {
   log::info("[CodeDeploy " + d.id + " " + d.function_name + ":" + d.alias + "] " + what);
@@ -56,11 +59,16 @@ void log_event(const Deployment& d, const std::string& what) {
 
 std::string to_string(DeploymentStatus status) {
   switch (status) {
-    case DeploymentStatus::kCreated: return "Created";
-    case DeploymentStatus::kInProgress: return "InProgress";
-    case DeploymentStatus::kSucceeded: return "Succeeded";
-    case DeploymentStatus::kFailed: return "Failed";
-    case DeploymentStatus::kStopped: return "Stopped";
+    case DeploymentStatus::kCreated:
+      return "Created";
+    case DeploymentStatus::kInProgress:
+      return "InProgress";
+    case DeploymentStatus::kSucceeded:
+      return "Succeeded";
+    case DeploymentStatus::kFailed:
+      return "Failed";
+    case DeploymentStatus::kStopped:
+      return "Stopped";
   }
   return "Unknown";
 }
@@ -90,7 +98,8 @@ Result<std::string> DeploymentEngine::start(DeploymentRequest request) {
       return Error{"DeploymentLimitExceededException",
                    "Deployment " + other.id + " of " + other.function_name +
                        " is in progress; wait for it to end or stop it "
-                       "(aws deploy stop-deployment --deployment-id " + other.id + ")."};
+                       "(aws deploy stop-deployment --deployment-id " +
+                       other.id + ")."};
   }
   auto record = std::make_unique<Record>();
   auto& d = record->deployment;
@@ -116,8 +125,7 @@ Result<std::string> DeploymentEngine::start(DeploymentRequest request) {
   record->timeline = request.config.timeline();
   record->request = std::move(request);
   std::string id = d.id;
-  log_event(d, "created: " + d.config.name + ", version " + d.from_version + " -> " +
-                   d.to_version);
+  log_event(d, "created: " + d.config.name + ", version " + d.from_version + " -> " + d.to_version);
 
   Record& stored = *record;
   records_.emplace(id, std::move(record));
@@ -170,23 +178,25 @@ void DeploymentEngine::run_hook(Record& record, std::size_t index) {
   nlohmann::json payload = {{"DeploymentId", id}, {"LifecycleEventHookExecutionId", execution_id}};
   record.deferred.push_back([this, target = std::move(target).value(), payload, id, index,
                              execution_id]() mutable {
-    lambda_.invoke(target, std::move(payload),
-                   [this, id, index, execution_id](lambda::InvokeResult result) {
-                     if (result.outcome == lambda::InvokeResult::Outcome::kSuccess) return;
-                     std::unique_lock lock(mutex_);
-                     auto it = records_.find(id);
-                     if (it == records_.end()) return;
-                     auto& r = *it->second;
-                     const auto& e = r.deployment.events[index];
-                     if (r.deployment.finished() || e.hook_execution_id != execution_id ||
-                         e.status != "InProgress")
-                       return;
-                     fail(r, "HOOK_EXECUTION_FAILURE",
-                          "The " + e.name + " hook function " + e.hook_function +
-                              " failed: " + result.payload.value("errorType", std::string()) +
-                              ": " + result.payload.value("errorMessage", std::string()));
-                     run_deferred(lock, r);
-                   });
+    // Detached: CodeDeploy invokes a hook asynchronously and waits for its
+    // PutLifecycleEventHookExecutionStatus, not for the invocation.
+    lambda_.invoke_detached(
+        target, std::move(payload), [this, id, index, execution_id](lambda::InvokeResult result) {
+          if (result.outcome == lambda::InvokeResult::Outcome::kSuccess) return;
+          std::unique_lock lock(mutex_);
+          auto it = records_.find(id);
+          if (it == records_.end()) return;
+          auto& r = *it->second;
+          const auto& e = r.deployment.events[index];
+          if (r.deployment.finished() || e.hook_execution_id != execution_id ||
+              e.status != "InProgress")
+            return;
+          fail(r, "HOOK_EXECUTION_FAILURE",
+               "The " + e.name + " hook function " + e.hook_function +
+                   " failed: " + result.payload.value("errorType", std::string()) + ": " +
+                   result.payload.value("errorMessage", std::string()));
+          run_deferred(lock, r);
+        });
   });
 }
 
@@ -200,9 +210,9 @@ void DeploymentEngine::apply_step(Record& record, std::size_t step) {
   if (d.finished()) return;
   auto weight = record.timeline[step].weight;
   if (auto set = set_weight(record, weight); !set.ok()) {
-    return fail(record, "INVALID_LAMBDA_CONFIGURATION",
-                "Could not shift alias " + d.alias + " of " + d.function_name + ": " +
-                    set.error().message);
+    return fail(
+        record, "INVALID_LAMBDA_CONFIGURATION",
+        "Could not shift alias " + d.alias + " of " + d.function_name + ": " + set.error().message);
   }
   log_event(d, "AllowTraffic: " + split_text(d));
   if (step + 1 >= record.timeline.size()) {
@@ -342,7 +352,8 @@ Result<Deployment> DeploymentEngine::get(const std::string& id) const {
   std::lock_guard lock(mutex_);
   auto it = records_.find(id);
   if (it == records_.end())
-    return Error{"DeploymentDoesNotExistException", "The deployment " + id + " could not be found."};
+    return Error{"DeploymentDoesNotExistException",
+                 "The deployment " + id + " could not be found."};
   return it->second->deployment;
 }
 

@@ -101,6 +101,7 @@ struct ExecutionEnvironment::State {
   bool initialized = false;            // the runtime has asked for an event
   std::optional<double> init_ms;       // reported once, in the first REPORT
   std::optional<RuntimeError> init_error;
+  std::optional<std::string> exit_status;  // "exit status 3", "signal: aborted", once reaped
   bool ended = false;
   std::size_t invocations = 0;
   std::optional<server::Respond> waiting_next;
@@ -439,6 +440,7 @@ void on_exit(const std::shared_ptr<Env>& env) {
       return;
     }
     drain_output(*env, s);
+    s.exit_status = *status;
     if (s.ended) return;
     const auto& version = *env->version();
     nlohmann::json payload;
@@ -577,14 +579,20 @@ void ExecutionEnvironment::assign(PendingInvocation invocation) {
   {
     std::lock_guard lock(s.mutex);
     if (s.ended) {
-      // Ended between the owner's choice and now: fail rather than lose the invocation.
+      // Ended between the owner's choice and now (a bootstrap that fails its INIT may exit
+      // before its first invocation is handed over): fail with the reason, as Lambda reports an
+      // INIT that ends the process, rather than lose the invocation.
       s.current = State::Current{std::move(invocation), Clock::now(), false, {}};
-      settle(*this, s,
-             failure(InvokeResult::Outcome::kFunctionError,
-                     {{"errorMessage", "the execution environment ended before the invocation "
-                                       "started"},
-                      {"errorType", "Runtime.ExitError"}},
-                     0),
+      nlohmann::json payload;
+      if (s.init_error) {
+        payload = error_from_runtime(*s.init_error);
+      } else {
+        payload = {{"errorMessage", "RequestId: " + s.current->invocation.request_id +
+                                        " Error: Runtime exited with error: " +
+                                        s.exit_status.value_or("the process ended")},
+                   {"errorType", "Runtime.ExitError"}};
+      }
+      settle(*this, s, failure(InvokeResult::Outcome::kFunctionError, std::move(payload), 0),
              deferred);
     } else {
       s.current = State::Current{std::move(invocation), Clock::now(), false, {}};

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "emulator/core/ids.h"
+#include "emulator/core/io_threads.h"
 #include "emulator/core/log.h"
 #include "emulator/lambda/event_recycler.h"
 #include "emulator/lambda/in_process_context.h"
@@ -25,33 +26,28 @@ using Clock = std::chrono::steady_clock;
 // reports; the other only cleans up.
 struct Invocation : std::enable_shared_from_this<Invocation> {
   Invocation(FunctionVersionPtr v, InvokeCallback d, nlohmann::json e, std::string arn,
-             WorkerPool& p, std::shared_ptr<InProcessInvoker::Deadlines> dl)
-      : version(std::move(v)), done(std::move(d)), event(std::move(e)),
-        invoked_arn(std::move(arn)), pool(p), deadlines(std::move(dl)),
+             std::shared_ptr<InProcessInvoker::Deadlines> dl)
+      : version(std::move(v)),
+        done(std::move(d)),
+        event(std::move(e)),
+        invoked_arn(std::move(arn)),
+        deadlines(std::move(dl)),
         deadline(started + std::chrono::seconds(version->timeout_seconds)) {}
 
   FunctionVersionPtr version;
   InvokeCallback done;
   nlohmann::json event;
   std::string invoked_arn;
-  WorkerPool& pool;
   std::shared_ptr<InProcessInvoker::Deadlines> deadlines;
   std::string request_id = ids::new_request_id();
   Clock::time_point started = Clock::now();
   Clock::time_point deadline;
   std::atomic<bool> settled{false};
-  // After a timeout, both the deadline (once its worker is abandoned) and the late handler
-  // (once it returns) count here; whichever comes second releases the abandoned worker.
-  std::atomic<int> overrun_handshake{0};
 
   // Links in Deadlines' lane of this invocation's Timeout; under Deadlines::mutex.
   Invocation* previous = nullptr;
   Invocation* next = nullptr;
   bool linked = false;
-
-  void overrun_step() {
-    if (overrun_handshake.fetch_add(1) == 1) pool.release_abandoned();
-  }
 
   double elapsed_ms() const {
     return std::chrono::duration<double, std::milli>(Clock::now() - started).count();
@@ -90,11 +86,12 @@ struct InProcessInvoker::Deadlines : std::enable_shared_from_this<InProcessInvok
   };
 
   boost::asio::strand<boost::asio::any_io_executor> strand;
-  boost::asio::steady_timer timer;  // on `strand`
-  bool stopped = false;             // on `strand`
+  boost::asio::steady_timer timer;      // on `strand`
+  std::atomic<std::size_t> overrun{0};  // handlers answered at their deadline, still running
+  bool stopped = false;                 // on `strand`
   std::mutex mutex;
-  std::vector<Lane> lanes;                               // under `mutex`; a few at most
-  Clock::time_point armed = Clock::time_point::max();    // under `mutex`: when the timer fires
+  std::vector<Lane> lanes;                             // under `mutex`; a few at most
+  Clock::time_point armed = Clock::time_point::max();  // under `mutex`: when the timer fires
 
   void add(Invocation& invocation) {
     bool rearm = false;
@@ -189,22 +186,13 @@ void finish(Invocation& invocation, InvokeResult result) {
 void on_deadline(const std::shared_ptr<Invocation>& invocation) {
   if (invocation->settled.exchange(true)) return;
   const auto& version = *invocation->version;
-  auto& pool = invocation->pool;
-  auto outcome = pool.abandon_one();
-  invocation->overrun_step();
+  const std::size_t overrun = invocation->deadlines->overrun.fetch_add(1) + 1;
   std::string message = timeout_message(version.timeout_seconds);
   invocation->write_log(invocation->request_id + " " + message);
-  if (outcome.replaced) {
-    log::warn(version.logical_id + " (version " + version.version +
-              "): the handler is still running after its Timeout and cannot be stopped in "
-              "process; its worker thread was replaced (" +
-              std::to_string(outcome.abandoned) + " handler(s) stuck now)");
-  } else {
-    log::error(version.logical_id + ": " + std::to_string(outcome.abandoned) +
-               " handlers are stuck past their Timeout; no more worker threads are added, so "
-               "invocations may queue. Fix the handler, or use --invoke-mode runtime-api, "
-               "which kills a stuck process.");
-  }
+  log::warn(version.logical_id + " (version " + version.version +
+            "): the handler is still running after its Timeout and cannot be stopped in "
+            "process; it keeps its thread, and another takes its place (" +
+            std::to_string(overrun) + " handler(s) past their Timeout now)");
   InvokeResult result;
   result.outcome = InvokeResult::Outcome::kTimeout;
   result.payload = error_payload("Sandbox.Timedout", message);
@@ -214,19 +202,20 @@ void on_deadline(const std::shared_ptr<Invocation>& invocation) {
   finish(*invocation, std::move(result));
 }
 
-// On a worker: runs the handler and, unless the deadline answered first, reports its result.
+// On an I/O thread, inside a blocking scope (IoThreads adds a thread while it blocks): runs the
+// handler and, unless the deadline answered first, reports its result.
 void run_invocation(const std::shared_ptr<Invocation>& invocation) {
+  IoThreads::BlockingScope may_block;
   const auto& version_config = *invocation->version;
-  InProcessContext context(version_config, invocation->request_id,
-                           std::move(invocation->invoked_arn), invocation->deadline,
-                           [&invocation](std::string_view line) {
-                             invocation->write_log(line, false);
-                           });
+  InProcessContext context(
+      version_config, invocation->request_id, std::move(invocation->invoked_arn),
+      invocation->deadline,
+      [&invocation](std::string_view line) { invocation->write_log(line, false); });
   bool failed = false;
   nlohmann::json payload = run_handler(version_config, invocation->event, context, failed);
   EventRecycler::global().put(std::move(invocation->event));
   if (invocation->settled.exchange(true)) {
-    invocation->overrun_step();
+    invocation->deadlines->overrun.fetch_sub(1);
     log::warn(version_config.logical_id + " request " + invocation->request_id +
               ": the handler returned " + std::to_string(invocation->elapsed_ms() / 1000.0) +
               " s after it started, past its Timeout; its result was discarded");
@@ -237,8 +226,7 @@ void run_invocation(const std::shared_ptr<Invocation>& invocation) {
     invocation->write_log(invocation->request_id + " ERROR " + payload.dump());
   }
   InvokeResult result;
-  result.outcome =
-      failed ? InvokeResult::Outcome::kFunctionError : InvokeResult::Outcome::kSuccess;
+  result.outcome = failed ? InvokeResult::Outcome::kFunctionError : InvokeResult::Outcome::kSuccess;
   result.payload = std::move(payload);
   result.request_id = invocation->request_id;
   result.executed_version = version_config.version;
@@ -258,7 +246,7 @@ void InProcessInvoker::Deadlines::fire() {
       while (lane.head && lane.head->deadline <= now) {
         Invocation& invocation = *lane.head;
         unlink_locked(invocation);
-        // A linked invocation is always held by its worker task (which unlinks it before it
+        // A linked invocation is always held by the task running it (which unlinks it before it
         // lets go), so this does not fail; checked all the same.
         if (auto held = invocation.weak_from_this().lock()) expired.push_back(std::move(held));
       }
@@ -270,8 +258,8 @@ void InProcessInvoker::Deadlines::fire() {
   for (const auto& invocation : expired) on_deadline(invocation);
 }
 
-InProcessInvoker::InProcessInvoker(boost::asio::any_io_executor timer_executor, WorkerPool& pool)
-    : deadlines_(std::make_shared<Deadlines>(timer_executor)), pool_(pool) {}
+InProcessInvoker::InProcessInvoker(boost::asio::any_io_executor executor)
+    : deadlines_(std::make_shared<Deadlines>(executor)), executor_(std::move(executor)) {}
 
 InProcessInvoker::~InProcessInvoker() { deadlines_->stop(); }
 
@@ -295,18 +283,33 @@ nlohmann::json run_handler(const FunctionVersion& version, const nlohmann::json&
   }
 }
 
+std::size_t InProcessInvoker::overrun() const { return deadlines_->overrun.load(); }
+
 void InProcessInvoker::invoke(FunctionVersionPtr version, nlohmann::json event,
                               std::string invoked_arn, InvokeCallback done) {
-  auto invocation = std::make_shared<Invocation>(std::move(version), std::move(done),
-                                                 std::move(event), std::move(invoked_arn), pool_,
-                                                 deadlines_);
+  start(std::move(version), std::move(event), std::move(invoked_arn), std::move(done), false);
+}
+
+void InProcessInvoker::invoke_detached(FunctionVersionPtr version, nlohmann::json event,
+                                       std::string invoked_arn, InvokeCallback done) {
+  start(std::move(version), std::move(event), std::move(invoked_arn), std::move(done), true);
+}
+
+void InProcessInvoker::start(FunctionVersionPtr version, nlohmann::json event,
+                             std::string invoked_arn, InvokeCallback done, bool detached) {
+  auto invocation = std::make_shared<Invocation>(
+      std::move(version), std::move(done), std::move(event), std::move(invoked_arn), deadlines_);
   const auto& config = *invocation->version;
   std::string start = start_line(config, invocation->request_id);
   log::info_soon(start);
   invocation->log_text.reserve(256);
   invocation->log_text.append(start, line_prefix_length(config)).push_back('\n');
   deadlines_->add(*invocation);
-  pool_.submit([invocation = std::move(invocation)] { run_invocation(invocation); });
+  // In place on an I/O thread: no hand-off to another thread and back (see IoThreads). Detached
+  // invocations, and calls from other threads, are posted to the I/O threads instead.
+  if (!detached && IoThreads::on_io_thread()) return run_invocation(invocation);
+  boost::asio::post(executor_,
+                    [invocation = std::move(invocation)] { run_invocation(invocation); });
 }
 
 }  // namespace emu::lambda

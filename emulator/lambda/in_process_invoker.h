@@ -1,11 +1,13 @@
-// InProcessInvoker: runs handlers compiled into the emulator on a WorkerPool, never on an I/O
-// thread, and enforces each version's Timeout with a timer on the I/O side.
+// InProcessInvoker: runs handlers compiled into the emulator on the I/O thread that asked for the
+// invocation (the thread that read the HTTP request), inside an IoThreads::BlockingScope, so a
+// request costs no thread hand-off; a handler that blocks makes IoThreads add a thread in its
+// place. Each version's Timeout is enforced with a timer on the I/O threads.
 //
 // At the deadline the caller gets a kTimeout result ("Task timed out after 3.00 seconds", as
 // Lambda reports it) without waiting for the handler. A C++ handler cannot be killed: it keeps
-// running on its worker, which the pool replaces at once (see WorkerPool), and whatever it
-// returns later is discarded with a log line. A handler that never returns therefore costs one
-// thread, logged, and never a silent loss of capacity.
+// its thread (IoThreads has another take its place), and whatever it returns later is discarded
+// with a log line. A handler that never returns therefore costs one thread, logged, and never a
+// silent loss of capacity.
 //
 // Deadlines: one timer per invoker, not one per invocation. Invocations in flight wait in
 // deadline order (one FIFO per Timeout value: invocations of equal Timeout expire in the order
@@ -18,29 +20,37 @@
 #include <memory>
 
 #include "emulator/lambda/invoker.h"
-#include "emulator/lambda/worker_pool.h"
 
 namespace emu::lambda {
 
 class InProcessInvoker final : public Invoker {
  public:
-  // `timer_executor` runs the deadline timer (an io_context's executor); `pool` runs handlers.
-  // Both must outlive every invocation started here.
-  InProcessInvoker(boost::asio::any_io_executor timer_executor, WorkerPool& pool);
+  // `executor` (an io_context run by IoThreads) runs the deadline timer, and the handlers of
+  // invocations started off its threads or detached. It must outlive every invocation.
+  explicit InProcessInvoker(boost::asio::any_io_executor executor);
   ~InProcessInvoker() override;
 
+  // On an I/O thread the handler runs before this returns, `done` included.
   void invoke(FunctionVersionPtr version, nlohmann::json event, std::string invoked_arn,
               InvokeCallback done) override;
+  void invoke_detached(FunctionVersionPtr version, nlohmann::json event, std::string invoked_arn,
+                       InvokeCallback done) override;
+
+  // Handlers answered at their deadline that have not returned yet.
+  std::size_t overrun() const;
 
   struct Deadlines;  // the invocations in flight and the timer; defined in the .cpp
 
  private:
+  void start(FunctionVersionPtr version, nlohmann::json event, std::string invoked_arn,
+             InvokeCallback done, bool detached);
+
   std::shared_ptr<Deadlines> deadlines_;
-  WorkerPool& pool_;
+  boost::asio::any_io_executor executor_;
 };
 
 // Runs `version`'s handler on the calling thread and shapes its outcome (Lambda's error payload
-// for exceptions). Exposed for tests; the invoker calls it on a worker.
+// for exceptions). Exposed for tests.
 nlohmann::json run_handler(const FunctionVersion& version, const nlohmann::json& event,
                            const lambda_runtime::Context& context, bool& failed);
 

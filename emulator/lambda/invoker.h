@@ -1,5 +1,5 @@
 // Invoker: runs one invocation of a function version and reports how it ended. Implementations:
-// InProcessInvoker (handlers compiled into the emulator, on a worker pool) and RuntimeApiInvoker
+// InProcessInvoker (handlers compiled into the emulator, on the I/O threads) and RuntimeApiInvoker
 // (the functions' `bootstrap` programs as child processes, over the Lambda Runtime API).
 #pragma once
 
@@ -31,17 +31,25 @@ struct InvokeResult {
   std::string log;
 };
 
-// Called exactly once per invocation, from any thread (a worker or an I/O thread): it must only
-// hand the result over (post it to its own executor), never block.
+// Called exactly once per invocation, from any thread, possibly before invoke() returns: it must
+// only hand the result over (post or dispatch it to its own executor), never block, and never
+// take a lock the caller of invoke() holds.
 using InvokeCallback = std::function<void(InvokeResult)>;
 
 class Invoker {
  public:
   virtual ~Invoker() = default;
-  // Starts the invocation and returns at once; `done` reports the result. `invoked_arn` is the
-  // ARN as the caller named the function (with its qualifier, if any).
+  // Starts the invocation; `done` reports the result. `invoked_arn` is the ARN as the caller
+  // named the function (with its qualifier, if any). In-process handlers run on the calling I/O
+  // thread, so this may return only after the handler has (and `done` has been called).
   virtual void invoke(FunctionVersionPtr version, nlohmann::json event, std::string invoked_arn,
                       InvokeCallback done) = 0;
+  // The same for callers that must not wait for the handler (InvocationType Event, lifecycle
+  // hooks): returns without waiting for the handler to run.
+  virtual void invoke_detached(FunctionVersionPtr version, nlohmann::json event,
+                               std::string invoked_arn, InvokeCallback done) {
+    invoke(std::move(version), std::move(event), std::move(invoked_arn), std::move(done));
+  }
 };
 
 }  // namespace emu::lambda

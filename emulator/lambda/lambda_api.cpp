@@ -423,7 +423,8 @@ void invoke(LambdaService& service, const ApiRequest& request, const std::string
   if (type == "DryRun") return respond(server::json_response(204, Json(), version));
   if (type == "Event") {
     std::string function = target->function->name;
-    service.invoke(target.value(), std::move(event), [function](InvokeResult result) {
+    // Answered 202 at once; the handler runs without the caller waiting for it.
+    service.invoke_detached(target.value(), std::move(event), [function](InvokeResult result) {
       if (result.outcome != InvokeResult::Outcome::kSuccess)
         log::warn("asynchronous invocation " + result.request_id + " of " + function +
                   " failed: " + result.payload.dump());

@@ -41,16 +41,26 @@ Result<InvokeTarget> LambdaService::resolve_for_api(std::string_view logical_id)
   return resolve(found->name, found->api_alias);
 }
 
+// `done`, after recording the invocation in the metrics.
+InvokeCallback LambdaService::recording(const InvokeTarget& target, InvokeCallback done) {
+  return [this, function = target.function->name, alias = target.alias,
+          done = std::move(done)](InvokeResult result) {
+    using Outcome = InvokeResult::Outcome;
+    metrics_.record(function, result.executed_version, alias, result.outcome != Outcome::kSuccess,
+                    result.outcome == Outcome::kTimeout, result.duration_ms);
+    done(std::move(result));
+  };
+}
+
 void LambdaService::invoke(const InvokeTarget& target, nlohmann::json event, InvokeCallback done) {
   invoker_.invoke(target.version, std::move(event), target.invoked_arn,
-                  [this, function = target.function->name, alias = target.alias,
-                   done = std::move(done)](InvokeResult result) {
-                    using Outcome = InvokeResult::Outcome;
-                    metrics_.record(function, result.executed_version, alias,
-                                    result.outcome != Outcome::kSuccess,
-                                    result.outcome == Outcome::kTimeout, result.duration_ms);
-                    done(std::move(result));
-                  });
+                  recording(target, std::move(done)));
+}
+
+void LambdaService::invoke_detached(const InvokeTarget& target, nlohmann::json event,
+                                    InvokeCallback done) {
+  invoker_.invoke_detached(target.version, std::move(event), target.invoked_arn,
+                           recording(target, std::move(done)));
 }
 
 }  // namespace emu::lambda

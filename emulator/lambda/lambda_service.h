@@ -17,9 +17,9 @@ namespace emu::lambda {
 
 struct InvokeTarget {
   LambdaFunctionPtr function;
-  FunctionVersionPtr version;   // the version that will run
-  std::string alias;            // the alias it was reached through, "" when none
-  std::string invoked_arn;      // as the caller named it: unqualified, :version or :alias
+  FunctionVersionPtr version;  // the version that will run
+  std::string alias;           // the alias it was reached through, "" when none
+  std::string invoked_arn;     // as the caller named it: unqualified, :version or :alias
 };
 
 class LambdaService {
@@ -36,13 +36,17 @@ class LambdaService {
   // has one (SAM points the integration at the alias), else $LATEST.
   Result<InvokeTarget> resolve_for_api(std::string_view logical_id) const;
 
+  // Invokes the target and records its metrics; see Invoker::invoke and invoke_detached.
   void invoke(const InvokeTarget& target, nlohmann::json event, InvokeCallback done);
+  void invoke_detached(const InvokeTarget& target, nlohmann::json event, InvokeCallback done);
 
   FunctionStore& store() { return store_; }
   InvocationMetrics& metrics() { return metrics_; }
 
  private:
   FunctionStore& store_;
+  InvokeCallback recording(const InvokeTarget& target, InvokeCallback done);
+
   Invoker& invoker_;
   Random& random_;
   InvocationMetrics& metrics_;

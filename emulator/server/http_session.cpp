@@ -1,11 +1,15 @@
 #include "emulator/server/http_session.h"
 
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <optional>
+#include <thread>
 
 #include "emulator/core/log.h"
 
@@ -58,10 +62,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(limits_.body_limit);
     parser_->header_limit(limits_.header_limit);
     stream_.expires_after(first ? limits_.read_timeout : limits_.idle_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                              self->on_header(ec);
-                            });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
   }
 
   void on_header(beast::error_code ec) {
@@ -85,22 +88,21 @@ class Session : public std::enable_shared_from_this<Session> {
     if (http::token_list(header[http::field::expect]).exists("100-continue") &&
         header.version() >= 11) {
       auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
-                                                                         header.version());
-      return http::async_write(stream_, *interim,
-                               [self = shared_from_this(), interim](beast::error_code e,
-                                                                    std::size_t) {
-                                 if (e) return self->close();
-                                 self->read_body();
-                               });
+                                                                        header.version());
+      return http::async_write(
+          stream_, *interim,
+          [self = shared_from_this(), interim](beast::error_code e, std::size_t) {
+            if (e) return self->close();
+            self->read_body();
+          });
     }
     read_body();
   }
 
   void read_body() {
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->on_read(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -111,14 +113,39 @@ class Session : public std::enable_shared_from_this<Session> {
     auto self = shared_from_this();
     // No deadline while the handler works: the handler answers by its own timeout.
     stream_.expires_never();
-    // The response is serialized where it is given (a worker, usually), so the I/O thread only
-    // writes it.
-    handler_->handle(std::move(request), client_, [self](HttpResponse response) {
-      net::post(self->stream_.get_executor(),
-                [self, outgoing = self->prepare(std::move(response))]() mutable {
-                  self->send(std::move(outgoing));
-                });
-    });
+    // In-process handlers run right here, on this connection's strand, and usually answer
+    // before handle() returns (see respond).
+    handling_thread_.store(std::this_thread::get_id());
+    handler_->handle(std::move(request), client_,
+                     [self](HttpResponse response) { self->respond(std::move(response)); });
+    handling_thread_.store(std::thread::id());
+  }
+
+  // The response is serialized on the thread that gives it, so the strand only writes it.
+  void respond(HttpResponse response) {
+    const auto handling = handling_thread_.load();
+    // Given in place, from inside handle(): this thread holds the strand; send at once.
+    if (handling == std::this_thread::get_id()) return send(prepare(std::move(response)));
+    if (handling != std::thread::id()) {
+      // Given by another thread while handle() has not returned: a handler stuck past its
+      // Timeout holds the strand and the deadline answers. Nothing else touches the stream
+      // meanwhile (no read is pending, no expiry is set), so the answer is written from here at
+      // once; its completion waits for the strand, so the connection closes after it (the
+      // handler may never return).
+      // Answered and counted now: on_write may wait for the handler, a graceful shutdown need
+      // not.
+      response.keep_alive(false);
+      auto outgoing = prepare(std::move(response));
+      outgoing->counted = true;
+      counters_->served.fetch_add(1);
+      end_in_flight();
+      return send(std::move(outgoing));
+    }
+    // Given by another thread after handle() returned (Runtime API mode): onto the strand.
+    net::dispatch(stream_.get_executor(),
+                  [self = shared_from_this(), outgoing = prepare(std::move(response))]() mutable {
+                    self->send(std::move(outgoing));
+                  });
   }
 
   void reject(beast::error_code ec) {
@@ -170,6 +197,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string text;
     std::unique_ptr<HttpResponse> chunked;
     bool keep_alive = true;
+    bool counted = false;  // already counted as served and no longer in flight
   };
 
   // Pure but for reading keep_alive_ and head_request_, which do not change while a request is
@@ -202,7 +230,7 @@ class Session : public std::enable_shared_from_this<Session> {
     Outgoing& message = *outgoing;
     auto done = [self = shared_from_this(), outgoing = std::move(outgoing)](beast::error_code ec,
                                                                             std::size_t) {
-      self->on_write(ec, outgoing->keep_alive);
+      self->on_write(ec, outgoing->keep_alive, outgoing->counted);
     };
     if (message.chunked) return http::async_write(stream_, *message.chunked, std::move(done));
     net::async_write(stream_, net::buffer(message.text), std::move(done));
@@ -214,15 +242,23 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto reason = response.reason();
     const auto& body = response.body();
     std::size_t size = 13 + reason.size() + 2 + 2 + body.size();
-    for (const auto& field : response) size += field.name_string().size() + field.value().size() + 4;
+    for (const auto& field : response)
+      size += field.name_string().size() + field.value().size() + 4;
     std::string text;
     text.reserve(size);
-    const char start[13] = {'H', 'T', 'T', 'P', '/',
-                            static_cast<char>('0' + version / 10), '.',
-                            static_cast<char>('0' + version % 10), ' ',
+    const char start[13] = {'H',
+                            'T',
+                            'T',
+                            'P',
+                            '/',
+                            static_cast<char>('0' + version / 10),
+                            '.',
+                            static_cast<char>('0' + version % 10),
+                            ' ',
                             static_cast<char>('0' + code / 100),
                             static_cast<char>('0' + (code / 10) % 10),
-                            static_cast<char>('0' + code % 10), ' '};
+                            static_cast<char>('0' + code % 10),
+                            ' '};
     text.append(start, sizeof start).append(reason.data(), reason.size()).append("\r\n");
     for (const auto& field : response) {
       const auto name = field.name_string();
@@ -234,16 +270,20 @@ class Session : public std::enable_shared_from_this<Session> {
     return text;
   }
 
-  void on_write(beast::error_code ec, bool keep_alive) {
-    counters_->served.fetch_add(1);
-    if (in_flight_) {
-      in_flight_ = false;
-      counters_->in_flight.fetch_sub(1);
-    }
+  void on_write(beast::error_code ec, bool keep_alive, bool counted) {
+    if (!counted) counters_->served.fetch_add(1);
+    end_in_flight();
     if (ec) return close();
     if (unread_request_) return drain_then_close();
     if (!keep_alive) return close();
     read_header(false);
+  }
+
+  void end_in_flight() {
+    if (in_flight_) {
+      in_flight_ = false;
+      counters_->in_flight.fetch_sub(1);
+    }
   }
 
   void close() {
@@ -253,6 +293,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
+  // The thread inside handler_->handle() for this connection, if any.
+  std::atomic<std::thread::id> handling_thread_{};
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<RequestHandler> handler_;

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "runtime/http_get.h"
+#include "runtime/json_text.h"
 #include "runtime/text.h"
 
 namespace functions {
@@ -16,30 +17,32 @@ std::string caller_location(const nlohmann::json& event, const lambda_runtime::C
     if (!answer.ok) throw lambda_runtime::FunctionError("CheckIpError", answer.error);
     return std::string(lambda_runtime::trim(answer.body));
   }
-  const auto* ip = event.contains("requestContext") ? &event["requestContext"] : nullptr;
-  if (ip && ip->is_object() && ip->contains("identity") && (*ip)["identity"].is_object()) {
-    const auto& identity = (*ip)["identity"];
-    if (auto it = identity.find("sourceIp"); it != identity.end() && it->is_string())
-      return it->get<std::string>();
+  // event["requestContext"]["identity"]["sourceIp"], where each level exists and has that type.
+  const nlohmann::json* value = &event;
+  for (const char* key : {"requestContext", "identity", "sourceIp"}) {
+    if (!value->is_object()) return "unknown";
+    auto it = value->find(key);
+    if (it == value->end()) return "unknown";
+    value = &*it;
   }
-  return "unknown";
+  return value->is_string() ? value->get<std::string>() : "unknown";
 }
 
 }  // namespace
 
 nlohmann::json greeting_response(std::string_view message, const nlohmann::json& event,
                                  const lambda_runtime::Context& context) {
-  // ordered_json keeps the keys in the order the original app printed them.
-  nlohmann::ordered_json body = {
-      {"message", message},
-      {"version", context.env("APP_VERSION").value_or("")},
-      {"location", caller_location(event, context)},
-  };
-  return {
-      {"statusCode", 200},
-      {"headers", {{"Content-Type", "application/json"}}},
-      {"body", body.dump()},
-  };
+  // ordered_json keeps the keys in the order the original app printed them. Members are set one
+  // by one: a braced initializer list copies every value once more.
+  nlohmann::ordered_json body = nlohmann::ordered_json::object();
+  body["message"] = message;
+  body["version"] = context.env("APP_VERSION").value_or("");
+  body["location"] = caller_location(event, context);
+  nlohmann::json response = nlohmann::json::object();
+  response["statusCode"] = 200;
+  response["headers"]["Content-Type"] = "application/json";
+  response["body"] = lambda_runtime::dump_json(body);  // as body.dump(), faster
+  return response;
 }
 
 }  // namespace functions

@@ -231,14 +231,30 @@ class Parser {
       const unsigned char escaped = p_[1];
       p_ += 2;
       switch (escaped) {
-        case '"': out.push_back('"'); break;
-        case '\\': out.push_back('\\'); break;
-        case '/': out.push_back('/'); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
+        case '"':
+          out.push_back('"');
+          break;
+        case '\\':
+          out.push_back('\\');
+          break;
+        case '/':
+          out.push_back('/');
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
         case 'u': {
           std::uint32_t first = 0;
           if (!hex4(first)) return false;
@@ -317,13 +333,27 @@ void write_string(const std::string& text, std::string& out) {
     }
     ++p;
     switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\b': out.append("\\b"); break;
-      case '\f': out.append("\\f"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
       default: {  // other control characters, as nlohmann writes them ("\u001f")
         const char escape[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
         out.append(escape, sizeof escape);
@@ -333,35 +363,39 @@ void write_string(const std::string& text, std::string& out) {
   out.push_back('"');
 }
 
-void write_value(const json& value, std::string& out, int depth = 0) {
+// For nlohmann::json and nlohmann::ordered_json alike (their objects differ, their values not).
+template <typename Json>
+void write_value(const Json& value, std::string& out, int depth = 0) {
   if (depth > kMaxDepth) throw NeedsNlohmann{};
   char digits[24];
   switch (value.type()) {
-    case json::value_t::null:
+    case Json::value_t::null:
       out.append("null");
       return;
-    case json::value_t::boolean:
-      out.append(value.get_ref<const json::boolean_t&>() ? "true" : "false");
+    case Json::value_t::boolean:
+      out.append(value.template get_ref<const typename Json::boolean_t&>() ? "true" : "false");
       return;
-    case json::value_t::string:
-      write_string(value.get_ref<const json::string_t&>(), out);
+    case Json::value_t::string:
+      write_string(value.template get_ref<const typename Json::string_t&>(), out);
       return;
-    case json::value_t::number_integer: {
+    case Json::value_t::number_integer: {
       auto [stop, error] =
-          std::to_chars(digits, digits + sizeof digits, value.get_ref<const json::number_integer_t&>());
+          std::to_chars(digits, digits + sizeof digits,
+                        value.template get_ref<const typename Json::number_integer_t&>());
       out.append(digits, stop);
       return;
     }
-    case json::value_t::number_unsigned: {
-      auto [stop, error] = std::to_chars(digits, digits + sizeof digits,
-                                         value.get_ref<const json::number_unsigned_t&>());
+    case Json::value_t::number_unsigned: {
+      auto [stop, error] =
+          std::to_chars(digits, digits + sizeof digits,
+                        value.template get_ref<const typename Json::number_unsigned_t&>());
       out.append(digits, stop);
       return;
     }
-    case json::value_t::object: {
+    case Json::value_t::object: {
       out.push_back('{');
       bool first = true;
-      for (const auto& [key, member] : value.get_ref<const json::object_t&>()) {
+      for (const auto& [key, member] : value.template get_ref<const typename Json::object_t&>()) {
         if (!first) out.push_back(',');
         first = false;
         write_string(key, out);
@@ -371,10 +405,10 @@ void write_value(const json& value, std::string& out, int depth = 0) {
       out.push_back('}');
       return;
     }
-    case json::value_t::array: {
+    case Json::value_t::array: {
       out.push_back('[');
       bool first = true;
-      for (const auto& element : value.get_ref<const json::array_t&>()) {
+      for (const auto& element : value.template get_ref<const typename Json::array_t&>()) {
         if (!first) out.push_back(',');
         first = false;
         write_value(element, out, depth + 1);
@@ -382,9 +416,9 @@ void write_value(const json& value, std::string& out, int depth = 0) {
       out.push_back(']');
       return;
     }
-    case json::value_t::number_float:
-    case json::value_t::binary:
-    case json::value_t::discarded:
+    case Json::value_t::number_float:
+    case Json::value_t::binary:
+    case Json::value_t::discarded:
     default:
       throw NeedsNlohmann{};
   }
@@ -398,7 +432,10 @@ nlohmann::json parse_json(std::string_view text) {
   return json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
 }
 
-void dump_json(const nlohmann::json& value, std::string& out) {
+namespace {
+
+template <typename Json>
+void dump_any(const Json& value, std::string& out) {
   const std::size_t size = out.size();
   try {
     write_value(value, out);
@@ -408,15 +445,22 @@ void dump_json(const nlohmann::json& value, std::string& out) {
   }
 }
 
-std::string dump_json(const nlohmann::json& value) {
+template <typename Json>
+std::string dump_any(const Json& value) {
   // Room for what the last value on this thread needed, so that a stream of similar values
   // (events of one route) grows the buffer once.
   static thread_local std::size_t last_size = 0;
   std::string out;
   out.reserve(last_size + last_size / 8);
-  dump_json(value, out);
+  dump_any(value, out);
   last_size = std::min<std::size_t>(out.size(), 1u << 20);
   return out;
 }
+
+}  // namespace
+
+void dump_json(const nlohmann::json& value, std::string& out) { dump_any(value, out); }
+std::string dump_json(const nlohmann::json& value) { return dump_any(value); }
+std::string dump_json(const nlohmann::ordered_json& value) { return dump_any(value); }
 
 }  // namespace lambda_runtime

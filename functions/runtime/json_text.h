@@ -29,5 +29,7 @@ nlohmann::json parse_json(std::string_view text);
 std::string dump_json(const nlohmann::json& value);
 // The same, appended to `out`.
 void dump_json(const nlohmann::json& value, std::string& out);
+// As value.dump() for an ordered_json (keys in insertion order).
+std::string dump_json(const nlohmann::ordered_json& value);
 
 }  // namespace lambda_runtime
