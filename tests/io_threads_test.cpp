@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -18,7 +19,8 @@ using emu::IoThreads;
 
 namespace {
 
-// A gate blocked jobs wait at until the test opens it.
+// A gate blocked jobs wait at until the test opens it. Held by shared_ptr: a job may still be
+// leaving wait() when the test ends.
 struct Gate {
   std::mutex mutex;
   std::condition_variable opened_cv;
@@ -36,6 +38,16 @@ struct Gate {
     opened_cv.notify_all();
   }
 };
+
+// Posts `count` jobs that wait at `gate`, each inside a blocking scope.
+void block_in_scope(boost::asio::io_context& io, const std::shared_ptr<Gate>& gate, int count) {
+  for (int i = 0; i < count; ++i) {
+    boost::asio::post(io, [gate] {
+      IoThreads::BlockingScope scope;
+      gate->wait();
+    });
+  }
+}
 
 // Polls `condition` for up to 5 s.
 template <typename Condition>
@@ -61,9 +73,10 @@ struct Fixture {
   // Runs `job` on an I/O thread and waits for it.
   template <typename Job>
   auto on_io(Job job) {
-    std::packaged_task<decltype(job())()> task(job);
-    auto result = task.get_future();
-    boost::asio::post(io, [&task] { task(); });
+    // Shared with the job: it may still be returning from task() when get() does.
+    auto task = std::make_shared<std::packaged_task<decltype(job())()>>(job);
+    auto result = task->get_future();
+    boost::asio::post(io, [task] { (*task)(); });
     return result.get();
   }
   boost::asio::io_context io;
@@ -86,62 +99,47 @@ TEST_CASE("I/O threads run the io_context; on_io_thread tells them apart") {
 
 TEST_CASE("threads blocked in a scope are replaced, and the surplus parks when they return") {
   Fixture f;
-  Gate gate;
-  for (int i = 0; i < 2; ++i) {
-    boost::asio::post(f.io, [&gate] {
-      IoThreads::BlockingScope scope;
-      gate.wait();
-    });
-  }
-  REQUIRE(eventually([&] { return gate.waiting == 2; }));
+  auto gate = std::make_shared<Gate>();
+  block_in_scope(f.io, gate, 2);
+  REQUIRE(eventually([&] { return gate->waiting == 2; }));
   // Both threads are blocked, yet new work runs: two threads were added.
   CHECK(f.on_io([] { return 42; }) == 42);
   CHECK(f.threads.blocked() == 2);
   CHECK(f.threads.started() == 4);
   CHECK(f.threads.threads() == 4);
 
-  gate.open();
+  gate->open();
   CHECK(eventually([&] { return f.threads.threads() == 2; }));  // two parked
 
   // Blocked again: the parked threads come back instead of new ones.
-  Gate second;
-  for (int i = 0; i < 2; ++i) {
-    boost::asio::post(f.io, [&second] {
-      IoThreads::BlockingScope scope;
-      second.wait();
-    });
-  }
-  REQUIRE(eventually([&] { return second.waiting == 2; }));
+  auto second = std::make_shared<Gate>();
+  block_in_scope(f.io, second, 2);
+  REQUIRE(eventually([&] { return second->waiting == 2; }));
   CHECK(f.on_io([] { return 7; }) == 7);
   CHECK(f.threads.started() == 4);
-  second.open();
+  second->open();
 }
 
 TEST_CASE("blocking outside a scope is not compensated") {
   Fixture f;
-  Gate gate;
-  for (int i = 0; i < 2; ++i) boost::asio::post(f.io, [&gate] { gate.wait(); });
-  REQUIRE(eventually([&] { return gate.waiting == 2; }));
+  auto gate = std::make_shared<Gate>();
+  for (int i = 0; i < 2; ++i) boost::asio::post(f.io, [gate] { gate->wait(); });
+  REQUIRE(eventually([&] { return gate->waiting == 2; }));
   std::this_thread::sleep_for(50ms);  // many ticks
   CHECK(f.threads.started() == 2);
   CHECK(f.threads.blocked() == 0);
-  gate.open();
+  gate->open();
 }
 
 TEST_CASE("no thread is added past max_extra") {
   Fixture f(1);
-  Gate gate;
-  for (int i = 0; i < 3; ++i) {
-    boost::asio::post(f.io, [&gate] {
-      IoThreads::BlockingScope scope;
-      gate.wait();
-    });
-  }
-  REQUIRE(eventually([&] { return gate.waiting == 3; }));
+  auto gate = std::make_shared<Gate>();
+  block_in_scope(f.io, gate, 3);
+  REQUIRE(eventually([&] { return gate->waiting == 3; }));
   std::this_thread::sleep_for(50ms);
   CHECK(f.threads.started() == 3);
   CHECK(f.threads.blocked() == 3);
-  gate.open();
+  gate->open();
 }
 
 TEST_CASE("join leaves a stuck thread behind and says how many") {
@@ -149,15 +147,12 @@ TEST_CASE("join leaves a stuck thread behind and says how many") {
   auto guard = boost::asio::make_work_guard(io);
   IoThreads threads(io, emu::IoThreadsOptions{2});
   threads.start();
-  Gate gate;
-  boost::asio::post(io, [&gate] {
-    IoThreads::BlockingScope scope;
-    gate.wait();
-  });
-  REQUIRE(eventually([&] { return gate.waiting == 1; }));
+  auto gate = std::make_shared<Gate>();
+  block_in_scope(io, gate, 1);
+  REQUIRE(eventually([&] { return gate->waiting == 1; }));
   io.stop();
   CHECK(threads.join() == 1);
   // Released, the stuck thread leaves run() (the io_context is still alive here).
-  gate.open();
+  gate->open();
   CHECK(eventually([&] { return threads.threads() == 0; }));
 }

@@ -35,6 +35,7 @@ class Session : public std::enable_shared_from_this<Session> {
         limits_(limits),
         counters_(std::move(counters)) {
     boost::system::error_code ec;
+    stream_.socket().non_blocking(true, ec);  // for the direct writes in send()
     auto endpoint = stream_.socket().remote_endpoint(ec);
     if (!ec) {
       client_.address = endpoint.address().to_string();
@@ -84,7 +85,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // arriving, not only for those being handled.
     in_flight_ = true;
     counters_->in_flight.fetch_add(1);
-    stream_.expires_after(limits_.read_timeout);
+    if (!parser_->is_done()) stream_.expires_after(limits_.read_timeout);
     if (http::token_list(header[http::field::expect]).exists("100-continue") &&
         header.version() >= 11) {
       auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
@@ -100,6 +101,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_body() {
+    // No body to read (a GET, usually): on at once, without another read operation.
+    if (parser_->is_done()) return on_read({});
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
@@ -139,7 +142,7 @@ class Session : public std::enable_shared_from_this<Session> {
       outgoing->counted = true;
       counters_->served.fetch_add(1);
       end_in_flight();
-      return send(std::move(outgoing));
+      return send(std::move(outgoing), /*on_strand=*/false);
     }
     // Given by another thread after handle() returned (Runtime API mode): onto the strand.
     net::dispatch(stream_.get_executor(),
@@ -224,16 +227,30 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void write(HttpResponse response) { send(prepare(std::move(response))); }
 
-  // On the connection's strand.
-  void send(std::shared_ptr<Outgoing> outgoing) {
-    stream_.expires_after(limits_.read_timeout);
+  // On the connection's strand, unless `on_strand` is false (see respond).
+  void send(std::shared_ptr<Outgoing> outgoing, bool on_strand = true) {
     Outgoing& message = *outgoing;
+    std::size_t written = 0;
+    if (on_strand && !message.chunked) {
+      // Most responses fit in the socket's send buffer: written here at once (the socket is
+      // non-blocking), as nginx does, without an asynchronous operation and its timer. What does
+      // not fit is written asynchronously, under the write deadline.
+      beast::error_code ec;
+      written = stream_.socket().write_some(net::buffer(message.text), ec);
+      if (ec == net::error::would_block || ec == net::error::try_again) {
+        ec = {};
+        written = 0;
+      }
+      if (ec || written == message.text.size())
+        return on_write(ec, message.keep_alive, message.counted);
+    }
+    stream_.expires_after(limits_.read_timeout);
     auto done = [self = shared_from_this(), outgoing = std::move(outgoing)](beast::error_code ec,
                                                                             std::size_t) {
       self->on_write(ec, outgoing->keep_alive, outgoing->counted);
     };
     if (message.chunked) return http::async_write(stream_, *message.chunked, std::move(done));
-    net::async_write(stream_, net::buffer(message.text), std::move(done));
+    net::async_write(stream_, net::buffer(message.text) + written, std::move(done));
   }
 
   static std::string serialize(const HttpResponse& response) {
