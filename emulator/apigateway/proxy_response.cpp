@@ -86,17 +86,19 @@ std::optional<std::string> scalar_text(const json& value) {
   }
 }
 
-// Checks one header and gives its value text, or the Error that names what is wrong. `where`
-// says which value it is, e.g. `headers "X-Id"` or `multiValueHeaders "X-Id"[1]`.
-Result<std::string> header_value(std::string_view name, const json& value,
-                                 const std::string& where) {
+// Checks one header and gives its value text, or the Error that names what is wrong. `where()`
+// says which value it is, e.g. `headers "X-Id"` or `multiValueHeaders "X-Id"[1]` (made only for
+// an error).
+template <typename Where>
+Result<std::string> header_value(std::string_view name, const json& value, const Where& where) {
   if (!is_token(name))
     return malformed("header name \"" + std::string(name) +
                      "\" is not a valid HTTP field name (RFC 9110 token characters only)");
   std::optional<std::string> text = scalar_text(value);
-  if (!text) return malformed(where + " must be a string, number or boolean, got " + quote(value));
+  if (!text)
+    return malformed(where() + " must be a string, number or boolean, got " + quote(value));
   if (text->find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
-    return malformed(where + " contains a CR, LF or NUL character, which HTTP does not allow");
+    return malformed(where() + " contains a CR, LF or NUL character, which HTTP does not allow");
   return std::move(*text);
 }
 
@@ -174,7 +176,7 @@ Result<HttpResponse> map_proxy_response(const nlohmann::json& result, unsigned h
   if (headers->is_object()) {
     for (auto it = headers->begin(); it != headers->end(); ++it) {
       Result<std::string> value =
-          header_value(it.key(), it.value(), "headers \"" + it.key() + "\"");
+          header_value(it.key(), it.value(), [&] { return "headers \"" + it.key() + "\""; });
       if (!value) return value.error();
       response.set(it.key(), value.value());
     }
@@ -192,9 +194,9 @@ Result<HttpResponse> map_proxy_response(const nlohmann::json& result, unsigned h
     for (auto it = multi_value_headers->begin(); it != multi_value_headers->end(); ++it) {
       const json& values = it.value();
       for (std::size_t i = 0; i < values.size(); ++i) {
-        Result<std::string> value =
-            header_value(it.key(), values[i],
-                         "multiValueHeaders \"" + it.key() + "\"[" + std::to_string(i) + "]");
+        Result<std::string> value = header_value(it.key(), values[i], [&] {
+          return "multiValueHeaders \"" + it.key() + "\"[" + std::to_string(i) + "]";
+        });
         if (!value) return value.error();
         response.insert(it.key(), value.value());
       }
