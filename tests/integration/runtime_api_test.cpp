@@ -232,6 +232,8 @@ TEST_CASE("runtime-api: ReservedConcurrentExecutions caps the processes; extra c
   for (int i = 0; i < 6; ++i)
     calls.push_back(std::async(std::launch::async, [&] { return it::get(emulator.url("/pair")).status; }));
   for (auto& call : calls) CHECK(call.get() == 200);
+  // The lines are written in batches and read by the test's own thread: wait for all six.
+  CHECK(wait_for_count(emulator, "[PairFunction] START RequestId:", 6));
   auto pids = bootstrap_pids(emulator.stdout_text(), "PairFunction");
   CHECK(pids.size() == 2);
   CHECK(count(emulator.stdout_text(), "[PairFunction] START RequestId:") == 6);
