@@ -2,12 +2,13 @@
 
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
+#include <limits>
 #include <optional>
 #include <thread>
 
@@ -62,7 +63,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(limits_.body_limit);
     parser_->header_limit(limits_.header_limit);
-    stream_.expires_after(first ? limits_.read_timeout : limits_.idle_timeout);
+    set_deadline(first ? limits_.read_timeout : limits_.idle_timeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
@@ -85,7 +86,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // arriving, not only for those being handled.
     in_flight_ = true;
     counters_->in_flight.fetch_add(1);
-    if (!parser_->is_done()) stream_.expires_after(limits_.read_timeout);
+    if (!parser_->is_done()) set_deadline(limits_.read_timeout);
     if (http::token_list(header[http::field::expect]).exists("100-continue") &&
         header.version() >= 11) {
       auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
@@ -115,7 +116,7 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive_ = request.keep_alive();
     auto self = shared_from_this();
     // No deadline while the handler works: the handler answers by its own timeout.
-    stream_.expires_never();
+    clear_deadline();
     // In-process handlers run right here, on this connection's strand, and usually answer
     // before handle() returns (see respond).
     handling_thread_.store(std::this_thread::get_id());
@@ -181,7 +182,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void drain_then_close() {
     beast::error_code ignored;
     stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(std::chrono::seconds(5));
+    set_deadline(std::chrono::seconds(5));
     discard_ = std::make_unique<char[]>(kDiscardSize);
     drain();
   }
@@ -233,8 +234,8 @@ class Session : public std::enable_shared_from_this<Session> {
     std::size_t written = 0;
     if (on_strand && !message.chunked) {
       // Most responses fit in the socket's send buffer: written here at once (the socket is
-      // non-blocking), as nginx does, without an asynchronous operation and its timer. What does
-      // not fit is written asynchronously, under the write deadline.
+      // non-blocking), as nginx does, without an asynchronous operation. What does not fit is
+      // written asynchronously, under the write deadline.
       beast::error_code ec;
       written = stream_.socket().write_some(net::buffer(message.text), ec);
       if (ec == net::error::would_block || ec == net::error::try_again) {
@@ -244,7 +245,7 @@ class Session : public std::enable_shared_from_this<Session> {
       if (ec || written == message.text.size())
         return on_write(ec, message.keep_alive, message.counted);
     }
-    stream_.expires_after(limits_.read_timeout);
+    set_deadline(limits_.read_timeout, /*may_arm=*/on_strand);
     auto done = [self = shared_from_this(), outgoing = std::move(outgoing)](beast::error_code ec,
                                                                             std::size_t) {
       self->on_write(ec, outgoing->keep_alive, outgoing->counted);
@@ -303,6 +304,44 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
+  // The connection's deadline: one timer per connection, not one per operation (Beast's
+  // tcp_stream arms, cancels and completes a timer wait for every read and write). Phases only
+  // store when they end; the timer, on the strand, fires at the earliest armed time, and re-arms
+  // itself for the stored deadline if that is later. So a kept-alive connection costs one timer
+  // wake-up per idle_timeout, not three timer operations per request. A deadline earlier than the
+  // armed time re-arms at once; off the strand (see respond) it is only stored, and may be
+  // enforced up to one idle_timeout late.
+  void set_deadline(std::chrono::steady_clock::duration within, bool may_arm = true) {
+    const auto at = std::chrono::steady_clock::now() + within;
+    deadline_.store(at.time_since_epoch().count(), std::memory_order_relaxed);
+    if (may_arm && at < armed_) arm(at);
+  }
+
+  void clear_deadline() { deadline_.store(kNoDeadline, std::memory_order_relaxed); }
+
+  // On the strand.
+  void arm(std::chrono::steady_clock::time_point at) {
+    armed_ = at;
+    deadline_timer_.expires_at(at);  // a pending wait completes with operation_aborted
+    deadline_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      if (ec) return;
+      if (auto self = weak.lock()) self->on_deadline_timer();
+    });
+  }
+
+  void on_deadline_timer() {
+    armed_ = std::chrono::steady_clock::time_point::max();
+    if (!stream_.socket().is_open()) return;
+    const auto now = std::chrono::steady_clock::now();
+    const auto stored = deadline_.load(std::memory_order_relaxed);
+    // While a handler works there is no deadline: look again one idle_timeout later.
+    if (stored == kNoDeadline) return arm(now + limits_.idle_timeout);
+    const std::chrono::steady_clock::time_point at{std::chrono::steady_clock::duration(stored)};
+    if (now < at) return arm(at);
+    // Past it: close, as Beast's timeout does; the pending operation ends with operation_aborted.
+    close();
+  }
+
   void close() {
     beast::error_code ignored;
     stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
@@ -310,6 +349,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
+  net::steady_timer deadline_timer_{stream_.get_executor()};  // on the strand
+  std::chrono::steady_clock::time_point armed_ = std::chrono::steady_clock::time_point::max();
+  static constexpr std::chrono::steady_clock::rep kNoDeadline =
+      std::numeric_limits<std::chrono::steady_clock::rep>::max();
+  std::atomic<std::chrono::steady_clock::rep> deadline_{kNoDeadline};
   // The thread inside handler_->handle() for this connection, if any.
   std::atomic<std::thread::id> handling_thread_{};
   beast::flat_buffer buffer_;
