@@ -162,6 +162,8 @@ TEST_CASE("runtime-api: an INIT error is reported as Lambda does, and the next c
   CHECK(payload["errorType"] == "std::runtime_error");
   CHECK(payload["errorMessage"] == "deliberate failure in the init code");
   CHECK(emulator.child().wait_for_stdout_line("Phase: init\tStatus: error\tError Type: std::runtime_error", 5s));
+  // Both processes' lines, which the test's reader thread may not have read yet.
+  CHECK(wait_for_count(emulator, "[InitErrorFunction] started bootstrap (pid", 2));
   CHECK(bootstrap_pids(emulator.stdout_text(), "InitErrorFunction").size() == 2);
 
   CHECK(it::get(emulator.url("/exit-at-init")).status == 502);
@@ -184,6 +186,7 @@ TEST_CASE("runtime-api: a crashing bootstrap gives 502, is logged, and a fresh p
   CHECK(payload["errorMessage"].get<std::string>().find("Runtime exited with error: signal: aborted") !=
         std::string::npos);
   CHECK(emulator.child().wait_for_stderr_text("CrashFunction: bootstrap (pid", 5s));
+  CHECK(wait_for_count(emulator, "[CrashFunction] started bootstrap (pid", 2));
   auto pids = bootstrap_pids(emulator.stdout_text(), "CrashFunction");
   REQUIRE(pids.size() == 2);
   // The emulator keeps serving, other functions included.
@@ -199,6 +202,7 @@ TEST_CASE("runtime-api: a bootstrap past its Timeout is killed, the caller gets 
   auto waited = std::chrono::steady_clock::now() - started;
   CHECK(api.status == 504);
   CHECK(waited < 5s);  // Timeout is 1 s; not a timing assertion, a bound far from the limit
+  CHECK(wait_for_count(emulator, "[HangFunction] started bootstrap (pid", 1));
   auto pids = bootstrap_pids(emulator.stdout_text(), "HangFunction");
   REQUIRE(pids.size() == 1);
   // Killed and reaped: the pid is gone (not a zombie) soon after.
@@ -212,6 +216,7 @@ TEST_CASE("runtime-api: a bootstrap past its Timeout is killed, the caller gets 
   auto payload = json::parse(response.body);
   CHECK(payload["errorType"] == "Sandbox.Timedout");
   CHECK(payload["errorMessage"] == "Task timed out after 1.00 seconds");
+  CHECK(wait_for_count(emulator, "[HangFunction] started bootstrap (pid", 2));
   CHECK(bootstrap_pids(emulator.stdout_text(), "HangFunction").size() == 2);
 }
 
