@@ -140,6 +140,7 @@ void Gateway::handle(server::HttpRequest request, const server::ClientInfo& clie
                   [exchange, version, respond = std::move(respond),
                    function = route.function_logical_id](lambda::InvokeResult result) {
                     auto response = integration_response(result, function, version);
+                    if (result.handler_still_running) response.keep_alive(false);
                     stamp(response, *exchange);
                     access_log(*exchange, response.result_int(), function,
                                result.executed_version);

@@ -199,6 +199,7 @@ void on_deadline(const std::shared_ptr<Invocation>& invocation) {
   result.request_id = invocation->request_id;
   result.executed_version = version.version;
   result.duration_ms = version.timeout_seconds * 1000.0;
+  result.handler_still_running = true;
   finish(*invocation, std::move(result));
 }
 

@@ -29,6 +29,10 @@ struct InvokeResult {
   // This invocation's log as Lambda writes it to CloudWatch Logs: START, the function's own
   // lines, END, REPORT, each ending in '\n' (for Invoke's X-Amz-Log-Type: Tail).
   std::string log;
+  // In process: answered at the deadline while the handler still runs on the thread that took the
+  // request, holding that connection; the HTTP answer then closes the connection, so the client
+  // does not send its next request where nothing will read it.
+  bool handler_still_running = false;
 };
 
 // Called exactly once per invocation, from any thread, possibly before invoke() returns: it must

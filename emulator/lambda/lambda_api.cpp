@@ -436,7 +436,9 @@ void invoke(LambdaService& service, const ApiRequest& request, const std::string
   bool tail = request.header("X-Amz-Log-Type") == "Tail";
   service.invoke(target.value(), std::move(event),
                  [respond = std::move(respond), tail, version](InvokeResult result) {
-                   respond(invoke_response(result, tail, version));
+                   auto response = invoke_response(result, tail, version);
+                   if (result.handler_still_running) response.keep_alive(false);
+                   respond(std::move(response));
                  });
 }
 

@@ -131,14 +131,14 @@ class Session : public std::enable_shared_from_this<Session> {
     // Given in place, from inside handle(): this thread holds the strand; send at once.
     if (handling == std::this_thread::get_id()) return send(prepare(std::move(response)));
     if (handling != std::thread::id()) {
-      // Given by another thread while handle() has not returned: a handler stuck past its
-      // Timeout holds the strand and the deadline answers. Nothing else touches the stream
-      // meanwhile (no read is pending, no expiry is set), so the answer is written from here at
-      // once; its completion waits for the strand, so the connection closes after it (the
-      // handler may never return).
+      // Given by another thread while handle() has not returned: the deadline answering for an
+      // in-process handler stuck past its Timeout (it holds the strand, maybe for ever; its
+      // answer says Connection: close), or in Runtime API mode a bootstrap quicker than this
+      // thread's way out of handle(). Nothing else touches the stream meanwhile (no read is
+      // pending, no deadline armed), so the answer is written from here at once; its completion
+      // runs on the strand once handle() has returned.
       // Answered and counted now: on_write may wait for the handler, a graceful shutdown need
       // not.
-      response.keep_alive(false);
       auto outgoing = prepare(std::move(response));
       outgoing->counted = true;
       counters_->served.fetch_add(1);
