@@ -6,8 +6,8 @@
 #include <limits>
 #include <vector>
 
-#include "emulator/core/uri.h"
 #include "emulator/core/base64.h"
+#include "emulator/core/uri.h"
 #include "emulator/template/stack.h"
 
 namespace emu::apigw {
@@ -184,6 +184,18 @@ bool all_valid_utf8(const std::vector<Pair>& pairs, bool check_values) {
   return true;
 }
 
+// Whether `object`'s keys are exactly the distinct names in `sorted` (pairs stably sorted by
+// name), in order: then its members can be overwritten in place.
+bool has_names_of(const Object& object, const std::vector<Pair>& sorted) {
+  auto it = object.begin();
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (i != 0 && sorted[i - 1].first == sorted[i].first) continue;
+    if (it == object.end() || it->first != sorted[i].first) return false;
+    ++it;
+  }
+  return it == object.end();
+}
+
 // headers / queryStringParameters from `pairs` in the order received: the last value of each
 // name (null when there are none). `sorted` holds the pairs stably sorted by name.
 void fill_single_map(json& target, const std::vector<Pair>& sorted, bool repair = true) {
@@ -192,22 +204,8 @@ void fill_single_map(json& target, const std::vector<Pair>& sorted, bool repair 
     return;
   }
   // One entry per name: the last of each run of equal names.
-  std::size_t distinct = 0;
-  for (std::size_t i = 0; i < sorted.size(); ++i)
-    if (i + 1 == sorted.size() || sorted[i + 1].first != sorted[i].first) ++distinct;
   Object& object = as_object(target);
-  bool same_keys = object.size() == distinct;
-  if (same_keys) {
-    auto it = object.begin();
-    for (std::size_t i = 0; i < sorted.size(); ++i) {
-      if (i + 1 != sorted.size() && sorted[i + 1].first == sorted[i].first) continue;
-      if (it->first != sorted[i].first) {
-        same_keys = false;
-        break;
-      }
-      ++it;
-    }
-  }
+  const bool same_keys = has_names_of(object, sorted);
   if (!same_keys) object.clear();
   auto it = object.begin();
   for (std::size_t i = 0; i < sorted.size(); ++i) {
@@ -229,22 +227,8 @@ void fill_multi_map(json& target, const std::vector<Pair>& sorted) {
     target = nullptr;
     return;
   }
-  std::size_t distinct = 0;
-  for (std::size_t i = 0; i < sorted.size(); ++i)
-    if (i == 0 || sorted[i - 1].first != sorted[i].first) ++distinct;
   Object& object = as_object(target);
-  bool same_keys = object.size() == distinct;
-  if (same_keys) {
-    auto it = object.begin();
-    for (std::size_t i = 0; i < sorted.size(); ++i) {
-      if (i != 0 && sorted[i - 1].first == sorted[i].first) continue;
-      if (it->first != sorted[i].first) {
-        same_keys = false;
-        break;
-      }
-      ++it;
-    }
-  }
+  const bool same_keys = has_names_of(object, sorted);
   if (!same_keys) object.clear();
   auto it = object.begin();
   for (std::size_t i = 0; i < sorted.size();) {
@@ -335,9 +319,9 @@ void fill_request_context(json& target, const HttpRequest& request, const RouteM
   set_string(member("accountId"), tmpl::kAccountId);
   set_string(member("apiId"), route.api_id);
   // The Host header's bytes need not be UTF-8; the event's text must be (found by fuzzing).
-  std::string& domain = set_string(
-      member("domainName"),
-      facts.domain_name.empty() ? std::string_view("localhost") : facts.domain_name);
+  std::string& domain =
+      set_string(member("domainName"),
+                 facts.domain_name.empty() ? std::string_view("localhost") : facts.domain_name);
   repair_utf8(domain);
   set_string(member("domainPrefix"), domain_prefix(domain));
   set_string(member("extendedRequestId"), facts.extended_request_id);

@@ -72,6 +72,14 @@ nlohmann::json error_from_runtime(const RuntimeError& error) {
   return {{"errorMessage", error.body.empty() ? type : error.body}, {"errorType", type}};
 }
 
+// Lambda's payload for an invocation whose runtime process ended: "RequestId: <id> Error:
+// Runtime exited with error: exit status 3" (or "signal: aborted", ...).
+nlohmann::json exit_error(const std::string& request_id, const std::string& reason) {
+  return {
+      {"errorMessage", "RequestId: " + request_id + " Error: Runtime exited with error: " + reason},
+      {"errorType", "Runtime.ExitError"}};
+}
+
 }  // namespace
 
 struct ExecutionEnvironment::State {
@@ -143,6 +151,13 @@ namespace {
 
 using Env = ExecutionEnvironment;
 using State = ExecutionEnvironment::State;
+
+// What an invocation gets from an environment whose process ended: the INIT error the runtime
+// posted, if it did, else Lambda's Runtime.ExitError with `reason`.
+nlohmann::json ended_payload(const State& s, const std::string& request_id,
+                             const std::string& reason) {
+  return s.init_error ? error_from_runtime(*s.init_error) : exit_error(request_id, reason);
+}
 
 void emit_line(Env& env, State& s, std::string_view line) {
   log::info_soon(function_line(*env.version(), line));
@@ -443,17 +458,11 @@ void on_exit(const std::shared_ptr<Env>& env) {
     s.exit_status = *status;
     if (s.ended) return;
     const auto& version = *env->version();
-    nlohmann::json payload;
-    if (s.init_error) {
-      payload = error_from_runtime(*s.init_error);
-    } else {
-      std::string id = s.current ? s.current->invocation.request_id : std::string("-");
-      std::string message = "RequestId: " + id + " Error: Runtime exited with error: " + *status;
-      payload = {{"errorMessage", message}, {"errorType", "Runtime.ExitError"}};
-      if (s.current) {
-        emit_line(*env, s, message);
-        emit_line(*env, s, "Runtime.ExitError");
-      }
+    std::string id = s.current ? s.current->invocation.request_id : std::string("-");
+    nlohmann::json payload = ended_payload(s, id, *status);
+    if (!s.init_error && s.current) {
+      emit_line(*env, s, payload["errorMessage"].get<std::string>());
+      emit_line(*env, s, "Runtime.ExitError");
     }
     std::string what = s.current ? "during an invocation" : "while idle";
     log::warn(version.logical_id + ": bootstrap (pid " + std::to_string(s.child->pid()) +
@@ -583,15 +592,8 @@ void ExecutionEnvironment::assign(PendingInvocation invocation) {
       // before its first invocation is handed over): fail with the reason, as Lambda reports an
       // INIT that ends the process, rather than lose the invocation.
       s.current = State::Current{std::move(invocation), Clock::now(), false, {}};
-      nlohmann::json payload;
-      if (s.init_error) {
-        payload = error_from_runtime(*s.init_error);
-      } else {
-        payload = {{"errorMessage", "RequestId: " + s.current->invocation.request_id +
-                                        " Error: Runtime exited with error: " +
-                                        s.exit_status.value_or("the process ended")},
-                   {"errorType", "Runtime.ExitError"}};
-      }
+      auto payload = ended_payload(s, s.current->invocation.request_id,
+                                   s.exit_status.value_or("the process ended"));
       settle(*this, s, failure(InvokeResult::Outcome::kFunctionError, std::move(payload), 0),
              deferred);
     } else {
@@ -608,10 +610,8 @@ void ExecutionEnvironment::shut_down(const std::string& why) {
   {
     std::lock_guard lock(s.mutex);
     end(shared_from_this(), s,
-        {{"errorMessage", "RequestId: " +
-                              (s.current ? s.current->invocation.request_id : std::string("-")) +
-                              " Error: Runtime exited with error: signal: killed (" + why + ")"},
-         {"errorType", "Runtime.ExitError"}},
+        exit_error(s.current ? s.current->invocation.request_id : std::string("-"),
+                   "signal: killed (" + why + ")"),
         deferred, /*quiet=*/true);
     boost::system::error_code ignored;
     s.out.close(ignored);
