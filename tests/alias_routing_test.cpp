@@ -1,4 +1,4 @@
-#include "emulator/lambda/alias.h"
+#include "emulator/lambda/model/alias.h"
 
 #include <doctest/doctest.h>
 

@@ -1,5 +1,5 @@
 // CodeArtifacts (Runtime API mode's code) and the CodeResolver seam of FunctionStore.
-#include "emulator/lambda/code_artifacts.h"
+#include "emulator/lambda/runtime_api/code_artifacts.h"
 
 #include <doctest/doctest.h>
 
@@ -9,8 +9,8 @@
 
 #include "emulator/core/base64.h"
 #include "emulator/core/sha256.h"
-#include "emulator/lambda/function_store.h"
-#include "emulator/lambda/process_spawner.h"
+#include "emulator/lambda/model/function_store.h"
+#include "emulator/lambda/runtime_api/process_spawner.h"
 
 using namespace emu;
 using namespace emu::lambda;

@@ -6,6 +6,7 @@
 
 #include "emulator/core/log.h"
 #include "emulator/core/sha256.h"
+#include "tests/support/function_services.h"
 
 using namespace emu;
 using namespace emu::codedeploy;
@@ -74,11 +75,10 @@ tmpl::Stack unit_stack() {
 
 constexpr double kStartEpochSeconds = 1'800'000'000.0;  // ManualClock's default start
 
-struct Fixture {
+struct Fixture : emu::testing::FunctionServices {
   Fixture() {
     log::set_quiet(true);
-    store = std::move(lambda::FunctionStore::build(stack, {})).value();
-    service = std::make_unique<lambda::LambdaService>(*store, invoker, random, metrics);
+    build(stack, invoker);
     engine = std::make_unique<DeploymentEngine>(clock, *service);
     application = application_for(stack);
     REQUIRE(application.groups.size() == 2);
@@ -163,10 +163,6 @@ struct Fixture {
   tmpl::Stack stack = unit_stack();
   ManualClock clock;
   ScriptedInvoker invoker;
-  SeededRandom random{1};
-  lambda::InvocationMetrics metrics;
-  std::unique_ptr<lambda::FunctionStore> store;
-  std::unique_ptr<lambda::LambdaService> service;
   std::unique_ptr<DeploymentEngine> engine;
   Application application;
   std::unique_ptr<CodeDeployApi> api;

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "emulator/core/log.h"
+#include "tests/support/function_services.h"
 
 using namespace emu;
 namespace http = boost::beast::http;
@@ -24,15 +25,14 @@ class QuietInvoker final : public lambda::Invoker {
 };
 
 // The emulator's control plane over the project's own template.yaml, on a manual clock.
-struct Fixture {
+struct Fixture : emu::testing::FunctionServices {
   Fixture() {
     log::set_quiet(true);
     options.template_path = TEST_SOURCE_DIR "/../template.yaml";
     auto loaded = tmpl::load_stack(options);
     REQUIRE(loaded.ok());
     stack = std::move(loaded).value();
-    store = std::move(lambda::FunctionStore::build(stack, {})).value();
-    service = std::make_unique<lambda::LambdaService>(*store, invoker, random, metrics);
+    build(stack, invoker);
     std::vector<std::string> warnings;
     routes = std::make_unique<apigw::RouteTableHolder>(
         std::make_shared<const apigw::RouteTable>(apigw::RouteTable::build(stack, warnings)));
@@ -59,10 +59,6 @@ struct Fixture {
   tmpl::Stack stack;
   ManualClock clock;
   QuietInvoker invoker;
-  SeededRandom random{1};
-  lambda::InvocationMetrics metrics;
-  std::unique_ptr<lambda::FunctionStore> store;
-  std::unique_ptr<lambda::LambdaService> service;
   std::unique_ptr<apigw::RouteTableHolder> routes;
   std::unique_ptr<codedeploy::DeploymentEngine> engine;
   std::unique_ptr<control::Redeployer> redeployer;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "emulator/core/log.h"
+#include "tests/support/function_services.h"
 
 using namespace emu;
 using namespace emu::codedeploy;
@@ -47,7 +48,7 @@ tmpl::FunctionSpec function_spec(const std::string& name, bool alias) {
   return spec;
 }
 
-struct Fixture {
+struct Fixture : emu::testing::FunctionServices {
   Fixture() {
     log::set_quiet(true);
     stack.stack_name = "unit";
@@ -55,8 +56,7 @@ struct Fixture {
     stack.partition = "aws";
     stack.functions = {function_spec("fn", true), function_spec("pre", false),
                        function_spec("post", false)};
-    store = std::move(lambda::FunctionStore::build(stack, {})).value();
-    service = std::make_unique<lambda::LambdaService>(*store, invoker, random, metrics);
+    build(stack, invoker);
     engine = std::make_unique<DeploymentEngine>(clock, *service);
     lambda::ConfigurationChange change;
     change.environment = std::map<std::string, std::string>{{"APP_VERSION", "v2"}};
@@ -104,10 +104,6 @@ struct Fixture {
   tmpl::Stack stack;
   ManualClock clock;
   HookInvoker invoker;
-  SeededRandom random{1};
-  lambda::InvocationMetrics metrics;
-  std::unique_ptr<lambda::FunctionStore> store;
-  std::unique_ptr<lambda::LambdaService> service;
   std::unique_ptr<DeploymentEngine> engine;
 };
 

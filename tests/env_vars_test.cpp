@@ -1,4 +1,4 @@
-#include "emulator/lambda/env_vars.h"
+#include "emulator/lambda/model/env_vars.h"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "emulator/lambda/function_ref.h"
+#include "emulator/lambda/model/function_ref.h"
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,8 @@
-#include "emulator/lambda/function_store.h"
+#include "emulator/lambda/model/function_store.h"
 
 #include <doctest/doctest.h>
+
+#include "tests/support/function_services.h"
 
 using namespace emu;
 using namespace emu::lambda;
@@ -25,7 +27,8 @@ tmpl::Stack stack_with_one_function(bool auto_publish) {
 }
 
 std::unique_ptr<FunctionStore> make_store(bool auto_publish = true) {
-  auto store = FunctionStore::build(stack_with_one_function(auto_publish), {});
+  auto store = FunctionStore::build(stack_with_one_function(auto_publish),
+                                    emu::testing::builtin_store_options());
   REQUIRE(store.ok());
   return std::move(store).value();
 }
@@ -61,7 +64,7 @@ TEST_CASE("an unknown in-process handler is an error at CodeUri that lists the b
   auto stack = stack_with_one_function(true);
   stack.functions[0].code_uri = "nowhere/mystery.zip";
   stack.functions[0].code_uri_where = {"template.yaml", 12, 16};
-  auto store = FunctionStore::build(stack, {});
+  auto store = FunctionStore::build(stack, emu::testing::builtin_store_options());
   REQUIRE_FALSE(store.ok());
   CHECK(store.error().message.find("template.yaml:12:16: Resources.WhoDisFunction.Properties.CodeUri: no handler named "
                                    "\"mystery\"") == 0);

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "emulator/core/log.h"
+#include "tests/support/function_services.h"
 
 using namespace emu;
 namespace http = boost::beast::http;
@@ -49,16 +50,13 @@ tmpl::Stack one_route_stack() {
   return stack;
 }
 
-struct Fixture {
+struct Fixture : emu::testing::FunctionServices {
   Fixture() {
     log::set_quiet(true);
     std::vector<std::string> warnings;
     routes.store(
         std::make_shared<const apigw::RouteTable>(apigw::RouteTable::build(stack, warnings)));
-    auto built = lambda::FunctionStore::build(stack, {});
-    REQUIRE(built.ok());
-    store = std::move(built).value();
-    service = std::make_unique<lambda::LambdaService>(*store, invoker, random, metrics);
+    build(stack, invoker);
   }
   ~Fixture() { log::set_quiet(false); }
 
@@ -76,10 +74,6 @@ struct Fixture {
   tmpl::Stack stack = one_route_stack();
   apigw::RouteTableHolder routes{nullptr};
   ScriptedInvoker invoker;
-  SeededRandom random{1};
-  lambda::InvocationMetrics metrics;
-  std::unique_ptr<lambda::FunctionStore> store;
-  std::unique_ptr<lambda::LambdaService> service;
 };
 
 lambda::InvokeResult result_of(lambda::InvokeResult::Outcome outcome, nlohmann::json payload) {

@@ -1,4 +1,4 @@
-#include "emulator/lambda/in_process_invoker.h"
+#include "emulator/lambda/in_process/in_process_invoker.h"
 
 #include <doctest/doctest.h>
 

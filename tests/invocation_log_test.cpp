@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-#include "emulator/lambda/function_store.h"
+#include "emulator/lambda/model/function_store.h"
 
 using namespace emu::lambda;
 

@@ -1,4 +1,4 @@
-#include "emulator/lambda/lambda_api.h"
+#include "emulator/lambda/api/lambda_api.h"
 
 #include <doctest/doctest.h>
 
@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "emulator/core/base64.h"
+#include "tests/support/function_services.h"
 
 using namespace emu;
 namespace http = boost::beast::http;
@@ -30,7 +31,7 @@ class EchoInvoker final : public lambda::Invoker {
   }
 };
 
-struct Fixture {
+struct Fixture : emu::testing::FunctionServices {
   Fixture() {
     tmpl::Stack stack;
     stack.stack_name = "unit";
@@ -42,8 +43,7 @@ struct Fixture {
     spec.code_uri = "echo.zip";
     spec.auto_publish_alias = "live";
     stack.functions.push_back(spec);
-    store = std::move(lambda::FunctionStore::build(stack, {})).value();
-    service = std::make_unique<lambda::LambdaService>(*store, invoker, random, metrics);
+    build(stack, invoker);
     api = std::make_unique<lambda::LambdaApi>(*service);
   }
 
@@ -61,10 +61,6 @@ struct Fixture {
   }
 
   EchoInvoker invoker;
-  SeededRandom random{1};
-  lambda::InvocationMetrics metrics;
-  std::unique_ptr<lambda::FunctionStore> store;
-  std::unique_ptr<lambda::LambdaService> service;
   std::unique_ptr<lambda::LambdaApi> api;
 };
 

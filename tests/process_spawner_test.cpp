@@ -1,5 +1,5 @@
 // PosixSpawner: exact environment, captured output, exit statuses, kill of the whole group.
-#include "emulator/lambda/process_spawner.h"
+#include "emulator/lambda/runtime_api/process_spawner.h"
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
-// The Runtime API's routes and answers (emulator/lambda/runtime_api_handler.h), without sockets:
+// The Runtime API's routes and answers (emulator/lambda/runtime_api/runtime_api_handler.h), without sockets:
 // a recording backend stands in for the execution environment.
-#include "emulator/lambda/runtime_api_handler.h"
+#include "emulator/lambda/runtime_api/runtime_api_handler.h"
 
 #include <doctest/doctest.h>
 

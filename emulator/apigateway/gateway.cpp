@@ -8,8 +8,7 @@
 #include "emulator/core/decimal.h"
 #include "emulator/core/ids.h"
 #include "emulator/core/log.h"
-#include "emulator/lambda/lambda_api.h"
-#include "emulator/lambda/event_recycler.h"
+#include "emulator/lambda/payload_limits.h"
 
 namespace emu::apigw {
 namespace {
@@ -133,7 +132,7 @@ void Gateway::handle(server::HttpRequest request, const server::ClientInfo& clie
   facts.source_ip = client.address;
   auto host = request.find(http::field::host);
   facts.domain_name = host != request.end() ? std::string(host->value()) : "localhost";
-  nlohmann::json event = lambda::EventRecycler::global().take();
+  nlohmann::json event = recycler_ ? recycler_->take() : nlohmann::json();
   fill_proxy_event(event, request, match, facts);
 
   lambda_.invoke(target.value(), std::move(event),

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "emulator/apigateway/route_table_holder.h"
+#include "emulator/lambda/event_recycler.h"
 #include "emulator/lambda/lambda_service.h"
 #include "emulator/server/request_handler.h"
 
@@ -15,9 +16,11 @@ namespace emu::apigw {
 
 class Gateway final : public server::RequestHandler {
  public:
-  // Both must outlive the gateway.
-  Gateway(const RouteTableHolder& routes, lambda::LambdaService& lambda)
-      : routes_(routes), lambda_(lambda) {}
+  // All must outlive the gateway. `recycler` (optional): spent events to build proxy events in,
+  // the one the invokers give events back to.
+  Gateway(const RouteTableHolder& routes, lambda::LambdaService& lambda,
+          lambda::EventRecycler* recycler = nullptr)
+      : routes_(routes), lambda_(lambda), recycler_(recycler) {}
 
   void handle(server::HttpRequest request, const server::ClientInfo& client,
               server::Respond respond) override;
@@ -26,6 +29,7 @@ class Gateway final : public server::RequestHandler {
  private:
   const RouteTableHolder& routes_;
   lambda::LambdaService& lambda_;
+  lambda::EventRecycler* recycler_;
 };
 
 }  // namespace emu::apigw

@@ -4,9 +4,11 @@
 #pragma once
 
 #include "emulator/cli/options.h"
+#include "runtime/handler_registry.h"
 
 namespace emu::cli {
 
-int serve(const Options& options);
+// `handlers`: what in-process mode runs (a program's own registry; static tables).
+int serve(const Options& options, lambda_runtime::HandlerRegistry handlers);
 
 }  // namespace emu::cli

@@ -7,8 +7,8 @@
 
 #include "emulator/codedeploy/codedeploy_input.h"
 #include "emulator/codedeploy/codedeploy_shapes.h"
+#include "emulator/aws/json_protocol.h"
 #include "emulator/core/log.h"
-#include "emulator/server/aws_protocol.h"
 
 namespace emu::codedeploy {
 namespace {
@@ -427,6 +427,10 @@ struct OperationEntry {
   const char* type_error;
 };
 
+// botocore model `codedeploy`: protocol "json", jsonVersion 1.1, targetPrefix CodeDeploy_20141006.
+constexpr aws::JsonProtocol kProtocol{kTargetPrefix, "application/x-amz-json-1.1", "CodeDeploy",
+                                      "docs/codedeploy-api.md"};
+
 constexpr std::array<OperationEntry, 11> kOperations = {{
     {"PutLifecycleEventHookExecutionStatus", &Operations::put_lifecycle_event_hook_execution_status,
      "ValidationException"},
@@ -442,27 +446,6 @@ constexpr std::array<OperationEntry, 11> kOperations = {{
     {"GetDeploymentConfig", &Operations::get_deployment_config, "ValidationException"},
 }};
 
-std::string_view target_of(const HttpRequest& request) {
-  auto it = request.find("X-Amz-Target");
-  if (it == request.end()) return {};
-  return std::string_view(it->value().data(), it->value().size());
-}
-
-HttpResponse unknown_operation(std::string_view target, unsigned version) {
-  std::string supported;
-  for (const auto& entry : kOperations)
-    supported += (supported.empty() ? "" : ", ") + std::string(entry.name);
-  auto response = server::json11_error(
-      Error{"UnknownOperationException", "The CodeDeploy API of this emulator has no operation '" +
-                                             std::string(target) + "'; supported: " + supported +
-                                             " (see docs/codedeploy-api.md)"},
-      version);
-  // JSON 1.1 services answer an unknown X-Amz-Target with 400 (status_for gives the rest-json
-  // 404 for this name).
-  response.result(http::status::bad_request);
-  return response;
-}
-
 }  // namespace
 
 CodeDeployApi::CodeDeployApi(DeploymentEngine& engine, Application application,
@@ -475,26 +458,23 @@ CodeDeployApi::CodeDeployApi(DeploymentEngine& engine, Application application,
       account_id_(std::move(account_id)) {}
 
 bool CodeDeployApi::accepts(const HttpRequest& request) const {
-  return target_of(request).starts_with(kTargetPrefix);
+  return kProtocol.accepts(request);
 }
 
 void CodeDeployApi::handle(HttpRequest request, const server::ClientInfo&,
                            server::Respond respond) {
   unsigned version = request.version();
-  std::string_view target = target_of(request);
-  std::string_view name = target.substr(std::min(target.size(), kTargetPrefix.size()));
-  auto entry = std::find_if(kOperations.begin(), kOperations.end(),
-                            [&](const OperationEntry& e) { return e.name == name; });
-  if (entry == kOperations.end()) return respond(unknown_operation(target, version));
+  const auto* entry = aws::find_operation<OperationEntry>(kOperations, kProtocol.operation(request));
+  if (entry == nullptr)
+    return respond(kProtocol.unknown_operation(
+        request, aws::operation_names<OperationEntry>(kOperations), version));
 
   auto input = CodeDeployInput::parse(request.body(), entry->type_error);
-  if (!input.ok()) return respond(server::json11_error(input.error(), version));
+  if (!input.ok()) return respond(kProtocol.error(input.error(), version));
   Operations operations(engine_, application_, configs_, region_, account_id_);
   auto answer = (operations.*(entry->run))(input.value());
-  if (!answer.ok()) return respond(server::json11_error(answer.error(), version));
-  auto response = server::json_response(200, answer.value(), version);
-  response.set(http::field::content_type, "application/x-amz-json-1.1");
-  respond(std::move(response));
+  if (!answer.ok()) return respond(kProtocol.error(answer.error(), version));
+  respond(kProtocol.ok(answer.value(), version));
 }
 
 }  // namespace emu::codedeploy

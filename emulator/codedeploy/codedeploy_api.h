@@ -23,7 +23,7 @@
 #include "emulator/codedeploy/deployment_config.h"
 #include "emulator/codedeploy/deployment_engine.h"
 #include "emulator/codedeploy/deployment_groups.h"
-#include "emulator/server/aws_endpoint.h"
+#include "emulator/aws/aws_endpoint.h"
 
 namespace emu::codedeploy {
 
@@ -35,7 +35,7 @@ inline constexpr std::size_t kListPageSize = 100;
 // BatchGetDeployments takes at most 25 ids (API reference, "BatchGetDeployments").
 inline constexpr std::size_t kBatchGetLimit = 25;
 
-class CodeDeployApi final : public server::AwsService {
+class CodeDeployApi final : public aws::AwsService {
  public:
   // `engine` must outlive the API. `application`: application_for(stack) (it "exists" only when
   // it has deployment groups); `configs`: all_configs(stack). `region` and `account_id` are the

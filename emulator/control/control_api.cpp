@@ -2,7 +2,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
-#include "emulator/server/aws_protocol.h"
+#include "emulator/aws/aws_protocol.h"
 
 namespace emu::control {
 namespace {
@@ -68,7 +68,7 @@ void ControlApi::handle(server::HttpRequest request, const server::ClientInfo& c
     return respond(status(request.version()));
   if (target == "/emulator/deploy" && request.method() == http::verb::post)
     return respond(deploy(request, client));
-  respond(server::rest_json_error(
+  respond(aws::rest_json_error(
       Error{"UnknownOperationException",
             "The emulator's control API has GET /emulator/status and POST /emulator/deploy; not " +
                 std::string(request.method_string()) + " " + std::string(request.target())},
@@ -107,7 +107,7 @@ server::HttpResponse ControlApi::status(unsigned http_version) const {
                {"generation", engine_.generation()},
                {"deployments", deployments},
                {"aliases", aliases}};
-  return server::json_response(200, body, http_version);
+  return aws::json_response(200, body, http_version);
 }
 
 server::HttpResponse ControlApi::deploy(const server::HttpRequest& request,
@@ -115,18 +115,18 @@ server::HttpResponse ControlApi::deploy(const server::HttpRequest& request,
   unsigned version = request.version();
   Json body = request.body().empty() ? Json::object() : Json::parse(request.body(), nullptr, false);
   if (body.is_discarded() || !body.is_object())
-    return server::rest_json_error(
+    return aws::rest_json_error(
         Error{"SerializationException", "the deploy request body must be a JSON object"}, version);
   DeployRequest deploy_request;
   if (auto path = body.find("templatePath"); path != body.end() && !path->is_null()) {
     if (!path->is_string())
-      return server::rest_json_error(
+      return aws::rest_json_error(
           Error{"ValidationException", "templatePath must be a string"}, version);
     deploy_request.template_path = path->get<std::string>();
     boost::system::error_code ec;
     auto address = boost::asio::ip::make_address(client.address, ec);
     if (ec || !address.is_loopback()) {
-      auto response = server::rest_json_error(
+      auto response = aws::rest_json_error(
           Error{"AccessDeniedException",
                 "templatePath is accepted from loopback clients only; deploy from the machine "
                 "the emulator runs on"},
@@ -138,12 +138,12 @@ server::HttpResponse ControlApi::deploy(const server::HttpRequest& request,
   if (auto overrides = body.find("parameterOverrides");
       overrides != body.end() && !overrides->is_null()) {
     if (!overrides->is_object())
-      return server::rest_json_error(
+      return aws::rest_json_error(
           Error{"ValidationException", "parameterOverrides must be an object of strings"},
           version);
     for (const auto& [key, value] : overrides->items()) {
       if (!value.is_string())
-        return server::rest_json_error(
+        return aws::rest_json_error(
             Error{"ValidationException", "parameterOverrides." + key + " must be a string"},
             version);
       deploy_request.parameter_overrides[key] = value.get<std::string>();
@@ -152,7 +152,7 @@ server::HttpResponse ControlApi::deploy(const server::HttpRequest& request,
   auto outcome = redeployer_.deploy(deploy_request);
   if (!outcome.ok()) {
     auto error = outcome.error();
-    auto response = server::rest_json_error(error, version);
+    auto response = aws::rest_json_error(error, version);
     if (error.code == "DeploymentInProgressException")
       response.result(http::status::conflict);
     return response;
@@ -163,7 +163,7 @@ server::HttpResponse ControlApi::deploy(const server::HttpRequest& request,
     changes.push_back(change_json(change));
     if (!change.deployment_id.empty()) deployments.push_back(change.deployment_id);
   }
-  return server::json_response(200,
+  return aws::json_response(200,
                                {{"message", outcome->message},
                                 {"changes", changes},
                                 {"deployments", deployments},

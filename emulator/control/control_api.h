@@ -32,11 +32,11 @@
 #pragma once
 
 #include "emulator/control/redeployer.h"
-#include "emulator/server/aws_endpoint.h"
+#include "emulator/aws/aws_endpoint.h"
 
 namespace emu::control {
 
-class ControlApi final : public server::AwsService {
+class ControlApi final : public aws::AwsService {
  public:
   // All must outlive the API. `time_scale` is shown in the status.
   ControlApi(Redeployer& redeployer, codedeploy::DeploymentEngine& engine,

@@ -2,11 +2,6 @@
 
 namespace emu::lambda {
 
-EventRecycler& EventRecycler::global() {
-  static EventRecycler* recycler = new EventRecycler;  // never destroyed: workers may outlive exit
-  return *recycler;
-}
-
 void EventRecycler::put(nlohmann::json&& event) {
   if (!event.is_object() || event.size() != 12) return;
   const auto body = event.find("body");

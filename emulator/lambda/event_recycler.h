@@ -5,7 +5,7 @@
 //
 // Only values shaped like a proxy event (an object of 12 members) with a small body are kept, at
 // most kMaxKept of them: what is kept is bounded by the number of requests in flight.
-// Thread-safe.
+// Thread-safe. One per emulator (the App's), shared by API Gateway and the invokers.
 #pragma once
 
 #include <cstddef>
@@ -19,9 +19,6 @@ class EventRecycler {
  public:
   static constexpr std::size_t kMaxKept = 128;
   static constexpr std::size_t kMaxBodyBytes = 64 * 1024;
-
-  // The process-wide recycler.
-  static EventRecycler& global();
 
   // Keeps `event` for reuse, or destroys it.
   void put(nlohmann::json&& event);

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "emulator/lambda/function_version.h"
+#include "emulator/lambda/model/function_version.h"
 
 namespace emu::lambda {
 

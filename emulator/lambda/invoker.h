@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "emulator/lambda/function_version.h"
+#include "emulator/lambda/model/function_version.h"
 
 namespace emu::lambda {
 
@@ -39,6 +39,9 @@ struct InvokeResult {
 // only hand the result over (post or dispatch it to its own executor), never block, and never
 // take a lock the caller of invoke() holds.
 using InvokeCallback = std::function<void(InvokeResult)>;
+
+// Lambda's function-error payload: {"errorMessage", "errorType", "stackTrace": []}.
+nlohmann::json error_payload(const std::string& type, const std::string& message);
 
 class Invoker {
  public:

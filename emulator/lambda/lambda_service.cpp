@@ -1,6 +1,6 @@
 #include "emulator/lambda/lambda_service.h"
 
-#include "emulator/lambda/lambda_errors.h"
+#include "emulator/lambda/model/lambda_errors.h"
 
 namespace emu::lambda {
 

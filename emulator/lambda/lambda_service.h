@@ -9,7 +9,7 @@
 
 #include "emulator/core/random.h"
 #include "emulator/core/result.h"
-#include "emulator/lambda/function_store.h"
+#include "emulator/lambda/model/function_store.h"
 #include "emulator/lambda/invocation_metrics.h"
 #include "emulator/lambda/invoker.h"
 

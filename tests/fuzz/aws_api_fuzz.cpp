@@ -14,10 +14,11 @@
 #include "emulator/core/clock.h"
 #include "emulator/core/log.h"
 #include "emulator/core/random.h"
-#include "emulator/lambda/lambda_api.h"
-#include "emulator/server/aws_endpoint.h"
+#include "emulator/lambda/api/lambda_api.h"
+#include "emulator/aws/aws_endpoint.h"
 #include "emulator/template/loader.h"
 #include "fuzz_http.h"
+#include "tests/support/function_services.h"
 
 namespace {
 
@@ -96,10 +97,9 @@ const tmpl::Stack& stack() {
 
 // Everything --aws-port serves, with one deployment of echo-fn from version 1 to 2 waiting for
 // its pre-traffic hook.
-struct Services {
+struct Services : emu::testing::FunctionServices {
   Services() {
-    store = std::move(lambda::FunctionStore::build(stack(), {})).value();
-    service = std::make_unique<lambda::LambdaService>(*store, invoker, random, metrics);
+    build(stack(), invoker);
     engine = std::make_unique<codedeploy::DeploymentEngine>(clock, *service);
     auto application = codedeploy::application_for(stack());
     lambda::ConfigurationChange change;
@@ -117,21 +117,18 @@ struct Services {
     request.pre_traffic_hook = "echo-pre";
     request.auto_rollback = true;
     if (!engine->start(request).ok()) std::abort();
-    endpoint = std::make_unique<server::AwsEndpoint>(std::vector<std::shared_ptr<server::AwsService>>{
+    endpoint = std::make_unique<aws::AwsEndpoint>(std::vector<std::shared_ptr<aws::AwsService>>{
         std::make_shared<lambda::LambdaApi>(*service),
         std::make_shared<codedeploy::CodeDeployApi>(*engine, application,
                                                     codedeploy::all_configs(stack()),
-                                                    stack().region, stack().account_id)});
+                                                    stack().region, stack().account_id)},
+        lambda::kSyncPayloadLimit);
   }
 
   EchoInvoker invoker;
-  SeededRandom random{1};
   ManualClock clock;
-  lambda::InvocationMetrics metrics;
-  std::unique_ptr<lambda::FunctionStore> store;
-  std::unique_ptr<lambda::LambdaService> service;
   std::unique_ptr<codedeploy::DeploymentEngine> engine;
-  std::unique_ptr<server::AwsEndpoint> endpoint;
+  std::unique_ptr<aws::AwsEndpoint> endpoint;
 };
 
 }  // namespace

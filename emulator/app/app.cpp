@@ -1,0 +1,267 @@
+#include "emulator/app/app.h"
+
+#include <algorithm>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <cstdlib>
+#include <optional>
+
+#include "emulator/apigateway/gateway.h"
+#include "emulator/app/drain.h"
+#include "emulator/app/startup_report.h"
+#include "emulator/aws/aws_endpoint.h"
+#include "emulator/codedeploy/codedeploy_api.h"
+#include "emulator/codedeploy/deployment_engine.h"
+#include "emulator/codedeploy/deployment_groups.h"
+#include "emulator/control/control_api.h"
+#include "emulator/control/redeployer.h"
+#include "emulator/core/clock.h"
+#include "emulator/core/io_threads.h"
+#include "emulator/core/log.h"
+#include "emulator/core/random.h"
+#include "emulator/lambda/api/lambda_api.h"
+#include "emulator/lambda/event_recycler.h"
+#include "emulator/lambda/in_process/builtin_code.h"
+#include "emulator/lambda/in_process/in_process_invoker.h"
+#include "emulator/lambda/lambda_service.h"
+#include "emulator/lambda/model/function_store.h"
+#include "emulator/lambda/payload_limits.h"
+#include "emulator/lambda/runtime_api/code_artifacts.h"
+#include "emulator/lambda/runtime_api/process_spawner.h"
+#include "emulator/lambda/runtime_api/runtime_api_invoker.h"
+#include "emulator/server/http_server.h"
+#include "emulator/template/loader.h"
+
+namespace emu::app {
+namespace {
+
+Error bad_input(std::string message) { return Error{std::to_string(kExitBadInput), std::move(message)}; }
+Error cannot_serve(std::string message) {
+  return Error{std::to_string(kExitCannotServe), std::move(message)};
+}
+
+std::string url_of(const std::string& host, std::uint16_t port) {
+  bool ipv6 = host.find(':') != std::string::npos;
+  return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+bool is_loopback(const std::string& host) {
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(host, ec);
+  return !ec && address.is_loopback();
+}
+
+Result<tmpl::LoadOptions> load_options_for(const Options& options) {
+  auto overrides = tmpl::parse_parameter_overrides(options.parameter_overrides);
+  if (!overrides.ok()) return overrides.error();
+  tmpl::LoadOptions load_options;
+  load_options.template_path = options.template_path;
+  load_options.parameter_overrides = overrides.value();
+  load_options.region = options.region;
+  load_options.stack_name = options.stack_name;
+  return load_options;
+}
+
+// The longest Timeout of the stack's functions (at least 3 s, Lambda's default).
+int longest_timeout(const tmpl::Stack& stack) {
+  int longest = 3;
+  for (const auto& function : stack.functions) longest = std::max(longest, function.timeout_seconds);
+  return longest;
+}
+
+}  // namespace
+
+// Members are built in this order and destroyed in reverse: whatever runs functions goes before
+// the code folders it runs from and after the services that call it.
+struct App::Parts {
+  Options options;
+  tmpl::LoadOptions load_options;
+  tmpl::Stack stack;
+  boost::asio::io_context io;
+  std::unique_ptr<server::HttpServer> api_listener;
+  std::unique_ptr<server::HttpServer> aws_listener;
+  std::string api_url;
+  std::string aws_url;
+
+  // How functions run (Options::invoke_mode). Runtime API mode: packages unpacked into their
+  // folders; the processes that run from them are the invoker's.
+  std::unique_ptr<lambda::CodeArtifacts> artifacts;
+  std::unique_ptr<lambda::FunctionStore> functions;
+  lambda::PosixSpawner spawner;
+  lambda::EventRecycler recycler;
+  std::unique_ptr<lambda::RuntimeApiInvoker> runtime_invoker;  // set in Runtime API mode
+  std::unique_ptr<lambda::Invoker> in_process_invoker;         // set in process
+
+  std::unique_ptr<apigw::RouteTableHolder> routes;
+  std::unique_ptr<SeededRandom> random;
+  lambda::InvocationMetrics metrics;
+  std::unique_ptr<lambda::LambdaService> lambda;
+  std::unique_ptr<ScaledClock> clock;
+  std::unique_ptr<codedeploy::DeploymentEngine> engine;
+  std::unique_ptr<control::Redeployer> redeployer;
+
+  bool runtime_api() const { return options.invoke_mode == Options::InvokeMode::kRuntimeApi; }
+  lambda::Invoker& invoker() {
+    return runtime_invoker ? static_cast<lambda::Invoker&>(*runtime_invoker) : *in_process_invoker;
+  }
+
+  // The services of --aws-port, told apart as AWS does (aws::AwsEndpoint). One entry a service.
+  std::vector<std::shared_ptr<aws::AwsService>> aws_services() {
+    return {
+        std::make_shared<lambda::LambdaApi>(*lambda),
+        std::make_shared<codedeploy::CodeDeployApi>(*engine, codedeploy::application_for(stack),
+                                                    codedeploy::all_configs(stack), stack.region,
+                                                    stack.account_id),
+        std::make_shared<control::ControlApi>(*redeployer, *engine, *lambda, options.time_scale),
+    };
+  }
+
+  // Each returns what went wrong, or nothing.
+  std::optional<Error> bind(const Options& o);
+  std::optional<Error> build_functions(lambda_runtime::HandlerRegistry handlers);
+};
+
+std::optional<Error> App::Parts::bind(const Options& o) {
+  auto api = server::HttpServer::listen(io, o.host, o.port);
+  if (!api.ok())
+    return cannot_serve("cannot serve API Gateway on " + api.error().message +
+                        " (is another emulator running? pick another --port)");
+  server::ServerLimits aws_limits;
+  aws_limits.body_limit = lambda::kSyncPayloadLimit;
+  auto aws = server::HttpServer::listen(io, o.host, o.aws_port, aws_limits);
+  if (!aws.ok())
+    return cannot_serve("cannot serve the AWS-compatible endpoints on " + aws.error().message +
+                        " (is another emulator running? pick another --aws-port)");
+  api_listener = std::move(api).value();
+  aws_listener = std::move(aws).value();
+  api_url = url_of(o.host, api_listener->port());
+  aws_url = url_of(o.host, aws_listener->port());
+  return std::nullopt;
+}
+
+std::optional<Error> App::Parts::build_functions(lambda_runtime::HandlerRegistry handlers) {
+  lambda::StoreOptions store_options;
+  store_options.aws_endpoint_url = aws_url;
+  if (runtime_api()) {
+    artifacts = std::make_unique<lambda::CodeArtifacts>(options.base_dir);
+    artifacts->prefetch(stack);
+    store_options.resolve_code = [this](const tmpl::Stack& s, const tmpl::FunctionSpec& f) {
+      return artifacts->resolve(s, f);
+    };
+  } else {
+    store_options.resolve_code = lambda::builtin_code_resolver(handlers);
+  }
+  if (!options.env_vars_path.empty()) {
+    auto env_vars = lambda::read_env_vars_file(options.env_vars_path);
+    if (!env_vars.ok()) return bad_input(env_vars.error().message);
+    store_options.env_vars = std::move(env_vars).value();
+  }
+  auto built = lambda::FunctionStore::build(stack, store_options);
+  if (!built.ok()) return bad_input(built.error().message);
+  functions = std::move(built).value();
+  if (runtime_api()) {
+    runtime_invoker = std::make_unique<lambda::RuntimeApiInvoker>(
+        io, spawner, lambda::RuntimeApiLimits{}, &recycler);
+  } else {
+    in_process_invoker = std::make_unique<lambda::InProcessInvoker>(io.get_executor(), &recycler);
+  }
+  return std::nullopt;
+}
+
+int exit_code_of(const Error& error) {
+  return error.code == std::to_string(kExitCannotServe) ? kExitCannotServe : kExitBadInput;
+}
+
+App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+App::~App() = default;
+
+Result<std::unique_ptr<App>> App::build(const Options& options,
+                                        lambda_runtime::HandlerRegistry handlers) {
+  auto parts = std::make_unique<Parts>();
+  auto& p = *parts;
+  p.options = options;
+  auto load_options = load_options_for(options);
+  if (!load_options.ok()) return bad_input(load_options.error().message);
+  p.load_options = std::move(load_options).value();
+  auto stack = tmpl::load_stack(p.load_options);
+  if (!stack.ok()) return bad_input(stack.error().message);
+  p.stack = std::move(stack).value();
+
+  // Bind both ports first: with port 0 the functions' AWS_ENDPOINT_URL needs the real one.
+  if (auto failed = p.bind(options)) return *failed;
+  if (!is_loopback(options.host)) {
+    log::warn("--host " + options.host + ": the AWS-compatible endpoint (port " +
+              std::to_string(p.aws_listener->port()) +
+              "), which can redeploy functions and move aliases without any credentials, is "
+              "reachable from the network. Use --host 127.0.0.1 unless that is what you want.");
+  }
+  if (auto failed = p.build_functions(handlers)) return *failed;
+
+  std::vector<std::string> warnings = p.stack.warnings;
+  p.routes = std::make_unique<apigw::RouteTableHolder>(
+      std::make_shared<const apigw::RouteTable>(apigw::RouteTable::build(p.stack, warnings)));
+  for (const auto& warning : warnings) log::warn(warning);
+
+  p.random = std::make_unique<SeededRandom>(options.seed ? *options.seed : seed_from_clock());
+  p.lambda = std::make_unique<lambda::LambdaService>(*p.functions, p.invoker(), *p.random,
+                                                     p.metrics);
+  p.clock = std::make_unique<ScaledClock>(p.io.get_executor(), options.time_scale);
+  p.engine = std::make_unique<codedeploy::DeploymentEngine>(*p.clock, *p.lambda);
+  p.redeployer = std::make_unique<control::Redeployer>(p.load_options, p.stack, *p.routes,
+                                                       *p.lambda, *p.engine);
+  return std::unique_ptr<App>(new App(std::move(parts)));
+}
+
+int App::run() {
+  auto& p = *parts_;
+  const auto& stack = p.stack;
+  log::info("Loaded " + p.options.template_path + ": " + std::to_string(stack.functions.size()) +
+            " functions, " + std::to_string(stack.apis.size()) + " APIs (stack " +
+            stack.stack_name + ", region " + stack.region + ")");
+  if (p.runtime_api()) {
+    std::string unpacked = p.artifacts->private_dir();
+    log::info(
+        "Invoke mode runtime-api: each function's bootstrap runs as a child process over "
+        "the Lambda Runtime API" +
+        (unpacked.empty() ? std::string() : "; packages unpacked in " + unpacked));
+  }
+  for (const auto& line : startup_lines(stack, *p.routes->load(), p.api_url)) log::info(line);
+
+  Drain drain(p.io, {p.api_listener.get(), p.aws_listener.get()},
+              std::chrono::seconds(longest_timeout(stack) + 1));
+
+  p.aws_listener->start(
+      std::make_shared<aws::AwsEndpoint>(p.aws_services(), lambda::kSyncPayloadLimit));
+  log::info("AWS endpoints (Lambda API) listening on " + p.aws_url);  // tests parse this line
+  log::info("  also on it: the CodeDeploy API and the emulator control API (/emulator/)");
+  p.api_listener->start(std::make_shared<apigw::Gateway>(*p.routes, *p.lambda, &p.recycler));
+  log::info("API Gateway listening on " + p.api_url);
+
+  // One thread per core (at least two), more while handlers block; see IoThreads.
+  IoThreads io_threads(p.io);
+  io_threads.start();
+  const std::size_t stuck = io_threads.join();
+  std::size_t processes = p.runtime_invoker ? p.runtime_invoker->environments().size() : 0;
+  p.runtime_invoker.reset();  // kills and reaps every bootstrap
+  std::uint64_t invocations = 0;
+  for (const auto& function : p.functions->snapshot()->functions)
+    invocations += p.metrics.function_counts(function->name).invocations;
+  log::info("Stopped: served " +
+            std::to_string(p.api_listener->served() + p.aws_listener->served()) +
+            " HTTP responses, " + std::to_string(invocations) + " invocations, " +
+            std::to_string(p.engine->list().size()) + " deployments" +
+            (p.runtime_api() ? ", " + std::to_string(processes) + " bootstrap process(es) stopped"
+                             : std::string()));
+  if (stuck > 0) {
+    // Their threads are inside the io_context and the objects above: exit without destroying
+    // them under those threads.
+    log::warn(std::to_string(stuck) +
+              " handler(s) still running past their Timeout are left "
+              "behind: a handler in this process cannot be stopped");
+    log::flush();
+    std::_Exit(0);
+  }
+  return 0;
+}
+
+}  // namespace emu::app

@@ -1,0 +1,32 @@
+// CodeIdentity: what a function's CodeUri resolves to — the code a version runs and its identity
+// (Lambda's CodeSha256). A CodeResolver produces it; which one depends on how the function runs:
+// in process, a handler of the registry the program handed in (in_process/builtin_code.h); in
+// Runtime API mode, the package on disk, hashed and unpacked (runtime_api/code_artifacts.h).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "emulator/core/result.h"
+#include "emulator/template/stack.h"
+#include "runtime/handler.h"
+
+namespace emu::lambda {
+
+struct CodeIdentity {
+  std::string package;                         // CodeUri's file name without .zip ("whodis")
+  lambda_runtime::Handler handler = nullptr;   // in-process: the built-in handler
+  std::string code_sha256;                     // base64 SHA-256 (Lambda's CodeSha256)
+  long long code_size = 0;                     // bytes
+  std::string code_dir;                        // Runtime API mode: the folder holding `bootstrap`
+};
+
+// Resolves one function's code. Errors point at CodeUri in the template (file:line:column).
+using CodeResolver =
+    std::function<Result<CodeIdentity>(const tmpl::Stack&, const tmpl::FunctionSpec&)>;
+
+// The package name a CodeUri names: its file name without ".zip" (build/package/whodis.zip ->
+// whodis; a folder's own name).
+std::string package_name(const std::string& code_uri);
+
+}  // namespace emu::lambda
