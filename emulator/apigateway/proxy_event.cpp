@@ -196,33 +196,11 @@ bool has_names_of(const Object& object, const std::vector<Pair>& sorted) {
   return it == object.end();
 }
 
-// headers / queryStringParameters from `pairs` in the order received: the last value of each
-// name (null when there are none). `sorted` holds the pairs stably sorted by name.
-void fill_single_map(json& target, const std::vector<Pair>& sorted, bool repair = true) {
-  if (sorted.empty()) {
-    target = nullptr;
-    return;
-  }
-  // One entry per name: the last of each run of equal names.
-  Object& object = as_object(target);
-  const bool same_keys = has_names_of(object, sorted);
-  if (!same_keys) object.clear();
-  auto it = object.begin();
-  for (std::size_t i = 0; i < sorted.size(); ++i) {
-    if (i + 1 != sorted.size() && sorted[i + 1].first == sorted[i].first) continue;
-    if (!same_keys) it = object.emplace_hint(object.end(), sorted[i].first, nullptr);
-    if (repair) {
-      set_text(it->second, sorted[i].second);
-    } else {
-      set_string(it->second, sorted[i].second);
-    }
-    ++it;
-  }
-}
-
-// multiValueHeaders / multiValueQueryStringParameters: every value of each name, in the order
-// received (null when there are none).
-void fill_multi_map(json& target, const std::vector<Pair>& sorted) {
+// Makes `target` an object with one member per distinct name in `sorted` (pairs stably sorted
+// by name), in name order, or null when `sorted` is empty. fill(value, first, count) sets each
+// member from its run of pairs, sorted[first .. first + count).
+template <class Fill>
+void fill_by_name(json& target, const std::vector<Pair>& sorted, Fill fill) {
   if (sorted.empty()) {
     target = nullptr;
     return;
@@ -235,14 +213,33 @@ void fill_multi_map(json& target, const std::vector<Pair>& sorted) {
     std::size_t run = 1;
     while (i + run < sorted.size() && sorted[i + run].first == sorted[i].first) ++run;
     if (!same_keys) it = object.emplace_hint(object.end(), sorted[i].first, nullptr);
-    json& values = it->second;
-    if (!values.is_array()) values = json::value_t::array;
-    auto& array = *values.get_ptr<json::array_t*>();
-    array.resize(run);
-    for (std::size_t k = 0; k < run; ++k) set_text(array[k], sorted[i + k].second);
+    fill(it->second, i, run);
     ++it;
     i += run;
   }
+}
+
+// headers / queryStringParameters: the last value received for each name.
+void fill_single_map(json& target, const std::vector<Pair>& sorted, bool repair = true) {
+  fill_by_name(target, sorted, [&](json& value, std::size_t first, std::size_t count) {
+    const std::string_view last = sorted[first + count - 1].second;
+    if (repair) {
+      set_text(value, last);
+    } else {
+      set_string(value, last);
+    }
+  });
+}
+
+// multiValueHeaders / multiValueQueryStringParameters: every value of each name, in the order
+// received.
+void fill_multi_map(json& target, const std::vector<Pair>& sorted) {
+  fill_by_name(target, sorted, [&](json& values, std::size_t first, std::size_t count) {
+    if (!values.is_array()) values = json::value_t::array;
+    auto& array = *values.get_ptr<json::array_t*>();
+    array.resize(count);
+    for (std::size_t k = 0; k < count; ++k) set_text(array[k], sorted[first + k].second);
+  });
 }
 
 // Both maps of one kind (headers, query) from the pairs as received. Names that are not UTF-8

@@ -5,6 +5,7 @@
 #include <ostream>
 #include <stdexcept>
 
+#include "emulator/cli/options.h"
 #include "emulator/cli/response_fields.h"
 #include "emulator/cli/watch_command.h"
 #include "emulator/template/loader.h"
@@ -19,10 +20,6 @@ using nlohmann::json;
 constexpr std::chrono::milliseconds kDeployTimeout{60000};
 // The exit code of a command stopped by SIGINT, as shells report it.
 constexpr int kExitInterrupted = 130;
-
-Error usage_error(const std::string& what) { return Error{"UsageError", what}; }
-
-bool is_flag(const std::string& argument) { return argument.rfind("--", 0) == 0; }
 
 std::string join(const std::vector<std::string>& parts, const std::string& separator) {
   std::string text;
@@ -134,26 +131,17 @@ Result<DeployOptions> parse_deploy_options(const std::vector<std::string>& argum
   std::vector<std::string> overrides;
   for (std::size_t i = 0; i < arguments.size(); ++i) {
     const std::string& argument = arguments[i];
-    auto value = [&](const char* flag) -> Result<std::string> {
-      if (i + 1 >= arguments.size() || is_flag(arguments[i + 1]))
-        return usage_error(std::string(flag) + " needs a value");
-      return arguments[++i];
-    };
     if (argument == "--help" || argument == "-h") {
       options.help = true;
-    } else if (argument == "--no-wait") {
-      options.no_wait = true;
     } else if (argument == "--endpoint" || argument == "--template") {
-      auto text = value(argument.c_str());
+      auto text = flag_value(arguments, i, argument);
       if (!text.ok()) return text.error();
       (argument == "--endpoint" ? endpoint : options.template_path) = text.value();
     } else if (argument == "--parameter-overrides") {
-      // Takes every following argument up to the next flag, as SAM CLI does.
-      std::size_t before = overrides.size();
-      while (i + 1 < arguments.size() && !is_flag(arguments[i + 1]))
-        overrides.push_back(arguments[++i]);
-      if (overrides.size() == before)
-        return usage_error("--parameter-overrides needs at least one Key=Value");
+      auto taken = take_parameter_overrides(arguments, i, overrides);
+      if (!taken.ok()) return taken.error();
+    } else if (argument == "--no-wait") {
+      options.no_wait = true;
     } else if (argument.size() > 1 && argument[0] == '-') {
       return usage_error("unknown option " + argument);
     } else {
@@ -190,15 +178,14 @@ Result<std::vector<DeployChange>> parse_changes(const nlohmann::json& body) {
   try {
     for (const auto& entry : *it) {
       if (!entry.is_object()) throw FieldError("changes should hold objects");
-      DeployChange change;
-      change.logical_id = text_field(entry, "logicalId");
-      change.function_name = text_field(entry, "functionName");
-      change.action = text_field(entry, "action");
-      change.from_version = text_field(entry, "fromVersion");
-      change.to_version = text_field(entry, "toVersion");
-      change.deployment_id = text_field(entry, "deploymentId");
-      change.deployment_config_name = text_field(entry, "deploymentConfigName");
-      changes.push_back(std::move(change));
+      DeployChange& change = changes.emplace_back();
+      read_text_fields(entry, {{"logicalId", change.logical_id},
+                               {"functionName", change.function_name},
+                               {"action", change.action},
+                               {"fromVersion", change.from_version},
+                               {"toVersion", change.to_version},
+                               {"deploymentId", change.deployment_id},
+                               {"deploymentConfigName", change.deployment_config_name}});
     }
   } catch (const FieldError& e) {
     return Error{"BadResponse", std::string("deploy response: ") + e.what()};

@@ -51,42 +51,38 @@ std::map<std::string, T> number_map_field(const json& object, const char* key) {
   return result;
 }
 
-EventState parse_event(const json& object) {
-  EventState event;
-  event.name = text_field(object, "name");
-  event.status = text_field(object, "status");
-  event.hook_function = text_field(object, "hookFunction");
-  event.diagnostics = text_field(object, "diagnostics");
-  return event;
-}
-
 DeploymentState parse_deployment(const json& object) {
   DeploymentState d;
-  d.id = text_field(object, "deploymentId");
-  d.function_name = text_field(object, "functionName");
-  d.alias = text_field(object, "alias");
-  d.config_name = text_field(object, "deploymentConfigName");
-  d.from_version = text_field(object, "fromVersion");
-  d.to_version = text_field(object, "toVersion");
-  d.status = text_field(object, "status");
-  d.creator = text_field(object, "creator");
-  for (const auto& event : array_field(object, "events")) d.events.push_back(parse_event(event));
+  read_text_fields(object, {{"deploymentId", d.id},
+                            {"functionName", d.function_name},
+                            {"alias", d.alias},
+                            {"deploymentConfigName", d.config_name},
+                            {"fromVersion", d.from_version},
+                            {"toVersion", d.to_version},
+                            {"status", d.status},
+                            {"creator", d.creator}});
+  for (const auto& item : array_field(object, "events")) {
+    EventState& event = d.events.emplace_back();
+    read_text_fields(item, {{"name", event.name},
+                            {"status", event.status},
+                            {"hookFunction", event.hook_function},
+                            {"diagnostics", event.diagnostics}});
+  }
   d.new_version_weight = number_field(object, "newVersionWeight").value_or(0);
   d.next_shift_at = time_field(object, "nextShiftAt");
   d.next_weight = number_field(object, "nextWeight");
   d.create_time = time_field(object, "createTime").value_or(0);
   d.complete_time = time_field(object, "completeTime");
-  d.error_code = text_field(object, "errorCode");
-  d.error_message = text_field(object, "errorMessage");
-  d.rollback_deployment_id = text_field(object, "rollbackDeploymentId");
+  read_text_fields(object, {{"errorCode", d.error_code},
+                            {"errorMessage", d.error_message},
+                            {"rollbackDeploymentId", d.rollback_deployment_id}});
   return d;
 }
 
 AliasState parse_alias(const json& object) {
   AliasState a;
-  a.function_name = text_field(object, "functionName");
-  a.logical_id = text_field(object, "logicalId");
-  a.alias = text_field(object, "alias");
+  read_text_fields(
+      object, {{"functionName", a.function_name}, {"logicalId", a.logical_id}, {"alias", a.alias}});
   a.weights = number_map_field<double>(object, "weights");
   a.observed = number_map_field<std::int64_t>(object, "observed");
   return a;

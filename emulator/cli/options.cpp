@@ -6,8 +6,6 @@
 namespace emu::cli {
 namespace {
 
-Error usage_error(const std::string& what) { return Error{"UsageError", what}; }
-
 bool parse_port(const std::string& text, std::uint16_t& port) {
   unsigned value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -15,8 +13,6 @@ bool parse_port(const std::string& text, std::uint16_t& port) {
   port = static_cast<std::uint16_t>(value);
   return true;
 }
-
-bool is_flag(const std::string& argument) { return argument.rfind("--", 0) == 0; }
 
 }  // namespace
 
@@ -50,11 +46,7 @@ Result<Options> parse_options(const std::vector<std::string>& arguments) {
   bool have_template = false;
   for (std::size_t i = 0; i < arguments.size(); ++i) {
     const std::string& argument = arguments[i];
-    auto value = [&](const char* flag) -> Result<std::string> {
-      if (i + 1 >= arguments.size() || is_flag(arguments[i + 1]))
-        return usage_error(std::string(flag) + " needs a value");
-      return arguments[++i];
-    };
+    auto value = [&](const char* flag) { return flag_value(arguments, i, flag); };
     auto port_value = [&](const char* flag, std::uint16_t& port) -> Result<bool> {
       auto text = value(flag);
       if (!text.ok()) return text.error();
@@ -114,12 +106,8 @@ Result<Options> parse_options(const std::vector<std::string>& arguments) {
                            "greater than 0 (e.g. 60 plays a 5-minute canary in 5 s)");
       options.time_scale = scale;
     } else if (argument == "--parameter-overrides") {
-      // Takes every following argument up to the next flag, as SAM CLI does.
-      std::size_t before = options.parameter_overrides.size();
-      while (i + 1 < arguments.size() && !is_flag(arguments[i + 1]))
-        options.parameter_overrides.push_back(arguments[++i]);
-      if (options.parameter_overrides.size() == before)
-        return usage_error("--parameter-overrides needs at least one Key=Value");
+      auto taken = take_parameter_overrides(arguments, i, options.parameter_overrides);
+      if (!taken.ok()) return taken.error();
     } else if (is_flag(argument) || (argument.size() > 1 && argument[0] == '-')) {
       return usage_error("unknown option " + argument);
     } else if (!have_template) {
@@ -130,6 +118,27 @@ Result<Options> parse_options(const std::vector<std::string>& arguments) {
     }
   }
   return options;
+}
+
+Error usage_error(const std::string& what) { return Error{"UsageError", what}; }
+
+bool is_flag(const std::string& argument) { return argument.rfind("--", 0) == 0; }
+
+Result<std::string> flag_value(const std::vector<std::string>& arguments, std::size_t& i,
+                               const std::string& flag) {
+  if (i + 1 >= arguments.size() || is_flag(arguments[i + 1]))
+    return usage_error(flag + " needs a value");
+  return arguments[++i];
+}
+
+Result<bool> take_parameter_overrides(const std::vector<std::string>& arguments, std::size_t& i,
+                                      std::vector<std::string>& overrides) {
+  std::size_t before = overrides.size();
+  while (i + 1 < arguments.size() && !is_flag(arguments[i + 1]))
+    overrides.push_back(arguments[++i]);
+  if (overrides.size() == before)
+    return usage_error("--parameter-overrides needs at least one Key=Value");
+  return true;
 }
 
 }  // namespace emu::cli

@@ -15,4 +15,8 @@ std::string text_field(const nlohmann::json& object, const char* key) {
   return value->get<std::string>();
 }
 
+void read_text_fields(const nlohmann::json& object, std::initializer_list<TextTarget> targets) {
+  for (const auto& target : targets) target.value = text_field(object, target.key);
+}
+
 }  // namespace emu::cli

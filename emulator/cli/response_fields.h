@@ -3,6 +3,7 @@
 // turns into one Error; a missing or null member is "absent".
 #pragma once
 
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
@@ -18,5 +19,14 @@ const nlohmann::json* member(const nlohmann::json& object, const char* key);
 
 // The string member `key`, "" when absent; FieldError when it is not a string.
 std::string text_field(const nlohmann::json& object, const char* key);
+
+// A string member to read and where to store it; the reference must outlive the read.
+struct TextTarget {
+  const char* key;
+  std::string& value;
+};
+
+// text_field for each target, in order: the first of the wrong type throws.
+void read_text_fields(const nlohmann::json& object, std::initializer_list<TextTarget> targets);
 
 }  // namespace emu::cli

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <thread>
 
+#include "emulator/cli/options.h"
+
 namespace emu::cli {
 namespace {
 
@@ -20,8 +22,6 @@ extern "C" void on_stop_signal(int) { g_stop_requested = 1; }
 // Sleeps are cut into slices this long so that a stop is noticed quickly.
 constexpr std::chrono::milliseconds kSleepSlice{20};
 constexpr std::size_t kWatchedDeployments = 5;
-
-Error usage_error(const std::string& what) { return Error{"UsageError", what}; }
 
 std::string scale_text(double scale) {
   std::ostringstream text;
@@ -91,9 +91,9 @@ Result<WatchOptions> parse_watch_options(const std::vector<std::string>& argumen
     } else if (argument == "--once") {
       options.once = true;
     } else if (argument == "--endpoint") {
-      if (i + 1 >= arguments.size() || arguments[i + 1].rfind("--", 0) == 0)
-        return usage_error("--endpoint needs a value");
-      endpoint = arguments[++i];
+      auto text = flag_value(arguments, i, "--endpoint");
+      if (!text.ok()) return text.error();
+      endpoint = text.value();
     } else if (!argument.empty() && argument[0] == '-') {
       return usage_error("unknown option " + argument);
     } else {

@@ -55,6 +55,23 @@ void log_event(const Deployment& d, const std::string& what) {
   log::info("[CodeDeploy " + d.id + " " + d.function_name + ":" + d.alias + "] " + what);
 }
 
+// A deployment with a new id, created and started at `now`, of what `source` deploys: its
+// application, deployment group, configuration, function and alias. `source` is the
+// DeploymentRequest, or for a rollback the Deployment it rolls back.
+template <class Source>
+Deployment new_deployment(const Source& source, milliseconds now) {
+  Deployment d;
+  d.id = new_deployment_id();
+  d.application_name = source.application_name;
+  d.group_name = source.group_name;
+  d.config = source.config;
+  d.function_name = source.function_name;
+  d.alias = source.alias;
+  d.create_time = now;
+  d.start_time = now;
+  return d;
+}
+
 }  // namespace
 
 std::string to_string(DeploymentStatus status) {
@@ -103,18 +120,11 @@ Result<std::string> DeploymentEngine::start(DeploymentRequest request) {
   }
   auto record = std::make_unique<Record>();
   auto& d = record->deployment;
-  d.id = new_deployment_id();
-  d.application_name = request.application_name;
-  d.group_name = request.group_name;
-  d.config = request.config;
+  d = new_deployment(request, clock_.now());
   d.description = request.description;
-  d.function_name = request.function_name;
-  d.alias = request.alias;
   d.from_version = request.from_version;
   d.to_version = request.to_version;
   d.auto_rollback = request.auto_rollback;
-  d.create_time = clock_.now();
-  d.start_time = d.create_time;
   d.status = DeploymentStatus::kInProgress;
   for (const char* name : kEvents) {
     d.events.emplace_back();
@@ -286,18 +296,11 @@ void DeploymentEngine::fail(Record& record, const std::string& code, const std::
     // Lambda that moves the alias back to the old version at once.
     auto rollback_record = std::make_unique<Record>();
     auto& r = rollback_record->deployment;
-    r.id = new_deployment_id();
-    r.application_name = d.application_name;
-    r.group_name = d.group_name;
-    r.config = d.config;
+    r = new_deployment(d, clock_.now());
     r.creator = "codeDeployRollback";
-    r.function_name = d.function_name;
-    r.alias = d.alias;
     r.from_version = d.to_version;
     r.to_version = d.from_version;
     r.auto_rollback = false;
-    r.create_time = clock_.now();
-    r.start_time = r.create_time;
     r.complete_time = r.create_time;
     r.description = "Rollback of " + d.id;
     r.rollback_triggering_deployment_id = d.id;

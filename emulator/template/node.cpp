@@ -5,6 +5,20 @@
 
 namespace emu::tmpl {
 
+namespace {
+
+// A node of `kind` at `where` whose `payload` member (text, items or entries) holds `value`.
+template <class T>
+Node with_payload(Node::Kind kind, T Node::*payload, T value, SourceLocation where) {
+  Node node;
+  node.kind = kind;
+  node.*payload = std::move(value);
+  node.where = std::move(where);
+  return node;
+}
+
+}  // namespace
+
 Node Node::null(SourceLocation where) {
   Node node;
   node.where = std::move(where);
@@ -12,27 +26,15 @@ Node Node::null(SourceLocation where) {
 }
 
 Node Node::scalar(std::string text, SourceLocation where) {
-  Node node;
-  node.kind = Kind::kScalar;
-  node.text = std::move(text);
-  node.where = std::move(where);
-  return node;
+  return with_payload(Kind::kScalar, &Node::text, std::move(text), std::move(where));
 }
 
 Node Node::sequence(std::vector<Node> items, SourceLocation where) {
-  Node node;
-  node.kind = Kind::kSequence;
-  node.items = std::move(items);
-  node.where = std::move(where);
-  return node;
+  return with_payload(Kind::kSequence, &Node::items, std::move(items), std::move(where));
 }
 
 Node Node::map(std::vector<MapEntry> entries, SourceLocation where) {
-  Node node;
-  node.kind = Kind::kMap;
-  node.entries = std::move(entries);
-  node.where = std::move(where);
-  return node;
+  return with_payload(Kind::kMap, &Node::entries, std::move(entries), std::move(where));
 }
 
 const MapEntry* Node::find_entry(std::string_view key) const {

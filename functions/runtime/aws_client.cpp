@@ -112,10 +112,7 @@ struct SignedPost {
   std::string url;
   std::vector<std::string> headers;  // full header lines, "Name: value"
   const std::string& body;
-  const std::string& region;
-  const std::string& access_key_id;
-  const std::string& secret_access_key;
-  const std::string& session_token;  // "" = none
+  const AwsSigning& signing;
   std::chrono::milliseconds timeout;
 };
 
@@ -126,14 +123,15 @@ Answer post(const SignedPost& request) {
   CurlHeaderList header_list;
   for (const auto& header : request.headers) header_list.append(header.c_str());
   // Signed by libcurl along with the other request headers it sends.
-  if (!request.session_token.empty())
-    header_list.append(("X-Amz-Security-Token: " + request.session_token).c_str());
+  const AwsSigning& signing = request.signing;
+  if (!signing.session_token.empty())
+    header_list.append(("X-Amz-Security-Token: " + signing.session_token).c_str());
 
   Answer answer;
   char error_buffer[CURL_ERROR_SIZE] = {};
   // "aws:amz:<region>:<service>": AWS4-HMAC-SHA256 with X-Amz-Date and the credential scope
   // <date>/<region>/<service>/aws4_request ("Signature Version 4 signing process").
-  std::string sigv4 = "aws:amz:" + request.region + ":" + std::string(request.service);
+  std::string sigv4 = "aws:amz:" + signing.region + ":" + std::string(request.service);
   CURL* handle = curl.get();
   curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(handle, CURLOPT_POST, 1L);
@@ -142,8 +140,8 @@ Answer post(const SignedPost& request) {
                    static_cast<curl_off_t>(request.body.size()));
   curl_easy_setopt(handle, CURLOPT_HTTPHEADER, header_list.get());
   curl_easy_setopt(handle, CURLOPT_AWS_SIGV4, sigv4.c_str());
-  curl_easy_setopt(handle, CURLOPT_USERNAME, request.access_key_id.c_str());
-  curl_easy_setopt(handle, CURLOPT_PASSWORD, request.secret_access_key.c_str());
+  curl_easy_setopt(handle, CURLOPT_USERNAME, signing.access_key_id.c_str());
+  curl_easy_setopt(handle, CURLOPT_PASSWORD, signing.secret_access_key.c_str());
   curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(AwsClient::kConnectTimeout.count()));
   curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
@@ -174,18 +172,18 @@ AwsClient::AwsClient(const Context& context, std::chrono::milliseconds timeout)
   auto region = non_empty_env(context, "AWS_REGION");
   if (!region) region = non_empty_env(context, "AWS_DEFAULT_REGION");
   if (!region) fail("cannot call AWS: neither AWS_REGION nor AWS_DEFAULT_REGION is set");
-  region_ = *region;
+  signing_.region = *region;
 
   auto key = non_empty_env(context, "AWS_ACCESS_KEY_ID");
   auto secret = non_empty_env(context, "AWS_SECRET_ACCESS_KEY");
   if (!key || !secret)
     fail("cannot sign AWS requests: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must both be set");
-  access_key_id_ = *key;
-  secret_access_key_ = *secret;
-  session_token_ = non_empty_env(context, "AWS_SESSION_TOKEN").value_or("");
+  signing_.access_key_id = *key;
+  signing_.secret_access_key = *secret;
+  signing_.session_token = non_empty_env(context, "AWS_SESSION_TOKEN").value_or("");
 
-  lambda_endpoint_ = resolve_endpoint(context, "LAMBDA", "lambda", region_);
-  codedeploy_endpoint_ = resolve_endpoint(context, "CODEDEPLOY", "codedeploy", region_);
+  lambda_endpoint_ = resolve_endpoint(context, "LAMBDA", "lambda", signing_.region);
+  codedeploy_endpoint_ = resolve_endpoint(context, "CODEDEPLOY", "codedeploy", signing_.region);
 }
 
 namespace {
@@ -217,10 +215,7 @@ InvokeResult AwsClient::invoke(std::string_view function_name,
                         .url = url,
                         .headers = {"Content-Type: application/json"},
                         .body = body,
-                        .region = region_,
-                        .access_key_id = access_key_id_,
-                        .secret_access_key = secret_access_key_,
-                        .session_token = session_token_,
+                        .signing = signing_,
                         .timeout = timeout_});
   InvokeResult result;
   result.status = static_cast<int>(response.status);
@@ -247,10 +242,7 @@ std::string AwsClient::put_lifecycle_event_hook_execution_status(
             .headers = {"Content-Type: application/x-amz-json-1.1",
                         "X-Amz-Target: CodeDeploy_20141006.PutLifecycleEventHookExecutionStatus"},
             .body = body,
-            .region = region_,
-            .access_key_id = access_key_id_,
-            .secret_access_key = secret_access_key_,
-            .session_token = session_token_,
+            .signing = signing_,
             .timeout = timeout_});
   auto answer = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (answer.is_object() && answer.contains("lifecycleEventHookExecutionId") &&

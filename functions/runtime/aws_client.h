@@ -41,6 +41,15 @@ struct InvokeResult {
   nlohmann::json payload;
 };
 
+// What an AwsClient signs every request with (Signature Version 4): the region of the credential
+// scope and the credentials.
+struct AwsSigning {
+  std::string region;
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string session_token;  // "" = none
+};
+
 class AwsClient {
  public:
   // Limit for one whole call (connect + send + wait + receive); the connect alone gets
@@ -72,17 +81,14 @@ class AwsClient {
       std::string_view deployment_id, std::string_view lifecycle_event_hook_execution_id,
       std::string_view status) const;
 
-  const std::string& region() const { return region_; }
+  const std::string& region() const { return signing_.region; }
   // The endpoints chosen at construction, without a trailing '/':
   // "https://lambda.us-east-1.amazonaws.com", "http://127.0.0.1:3001".
   const std::string& lambda_endpoint() const { return lambda_endpoint_; }
   const std::string& codedeploy_endpoint() const { return codedeploy_endpoint_; }
 
  private:
-  std::string region_;
-  std::string access_key_id_;
-  std::string secret_access_key_;
-  std::string session_token_;  // "" = none
+  AwsSigning signing_;
   std::string lambda_endpoint_;
   std::string codedeploy_endpoint_;
   std::chrono::milliseconds timeout_;
