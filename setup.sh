@@ -48,5 +48,7 @@ esac
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then
   cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" \
     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache "${kind_args[@]}" ${EMULATOR_CMAKE_ARGS:-} >&2
+elif [ -n "${EMULATOR_CMAKE_ARGS:-}" ]; then
+  cmake -S . -B "$build_dir" ${EMULATOR_CMAKE_ARGS} >&2  # an existing tree takes them too
 fi
 cmake --build "$build_dir" -j"$(nproc)" "${target[@]}" >&2
