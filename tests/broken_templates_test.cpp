@@ -6,6 +6,8 @@
 //                     "empty.yaml:1:1: the template is empty; ..."
 //   code: <Code>      the Error's code (TemplateError, ParameterError)
 //   overrides: K=V …  optional: --parameter-overrides arguments to load it with
+//   warning: <text>   optional, in order: each warning found before the error, which the
+//                     emulator prints before it (its file part the fixture's name, as line 1's)
 //
 // A fixture without a .expect, a .expect without its fixture or a .expect that is not of this form
 // fails the test, as does a fixture that loads or is refused in other words.
@@ -34,6 +36,7 @@ struct Expectation {
   std::string message;
   std::string code;
   std::vector<std::string> overrides;
+  std::vector<std::string> warnings;
   std::string problem;  // non-empty: the .expect file is not of the expected form
 };
 
@@ -59,8 +62,11 @@ Expectation parse_expectation(const std::string& text) {
       std::istringstream words(line.substr(11));
       std::string word;
       while (words >> word) expectation.overrides.push_back(word);
+    } else if (line.starts_with("warning: ")) {
+      expectation.warnings.push_back(line.substr(9));
     } else {
-      expectation.problem = "unknown line \"" + line + "\"; expected code: or overrides:";
+      expectation.problem =
+          "unknown line \"" + line + "\"; expected code:, overrides: or warning:";
     }
   }
   if (expectation.code.empty() && expectation.problem.empty())
@@ -140,12 +146,15 @@ TEST_CASE("template: every broken fixture is refused with exactly the message it
     emu::tmpl::LoadOptions from_string;
     from_string.stack_name = "broken";  // what the emulator derives from the fixture's folder
     from_string.parameter_overrides = overrides.value();
-    auto loaded = emu::tmpl::load_stack_from_string(read_bytes(path), name, from_string);
+    std::vector<std::string> warnings;
+    auto loaded =
+        emu::tmpl::load_stack_from_string(read_bytes(path), name, from_string, &warnings);
     if (loaded.ok()) {
       FAIL_CHECK("the broken template loaded");
     } else {
       CHECK(loaded.error().message == expectation.message);
       CHECK(loaded.error().code == expectation.code);
+      CHECK(warnings == expectation.warnings);
     }
 
     // From the file, as the emulator loads it: the same message, under the path given.

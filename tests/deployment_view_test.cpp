@@ -427,3 +427,69 @@ TEST_CASE("plain lines: a succeeded deployment reports its final weights") {
   };
   CHECK(render_changes(&before, after, ViewScope{}) == expected);
 }
+
+TEST_CASE("a frame fitted to a terminal's height shows the deployment in progress first, collapses "
+          "older ones and says what it left out") {
+  json body = canary_status();
+  json in_progress = body["deployments"][0];
+  body["deployments"] = json::array();
+  for (int i = 1; i <= 6; ++i) {  // six finished deployments before the one in progress
+    json done = in_progress;
+    done["deploymentId"] = "d-F" + std::to_string(i) + "FFFFFFF";
+    done["status"] = "Succeeded";
+    done["fromVersion"] = std::to_string(i);
+    done["toVersion"] = std::to_string(i + 1);
+    done["nextShiftAt"] = nullptr;
+    done["completeTime"] = 1000 * i;
+    for (auto& e : done["events"]) e["status"] = "Succeeded";
+    body["deployments"].push_back(done);
+  }
+  in_progress["fromVersion"] = "7";
+  in_progress["toVersion"] = "8";
+  body["deployments"].push_back(in_progress);
+  ViewScope scope;
+  scope.newest = 7;
+  scope.all_aliases = true;
+  scope.max_lines = 16;
+  auto lines = render_frame(snapshot(body), scope, {}, {"title"});
+  const std::vector<std::string> expected = {
+      "title",
+      "",
+      "WhoDisFunction:live (main-WhoDisFunction-1A2B)  d-AAAAAAAAA  "
+      "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+      "  version 7 → 8 · InProgress",
+      "  ✓ BeforeAllowTraffic  Succeeded",
+      "  ▸ AllowTraffic        InProgress",
+      "  · AfterAllowTraffic   Pending",
+      "  weights: v1 90% | v2 10%",
+      "  [##########..........] next: v8 100% in 2m30s (virtual)",
+      "  observed (10 s): v1 88% | v2 12% (n=250)",
+      "",
+      "d-F6FFFFFFF  WhoDisFunction:live (main-WhoDisFunction-1A2B)  version 6 → 7 · Succeeded",
+      "… 5 older deployments not shown (the terminal has 16 lines)",
+      "",
+      "Aliases",
+      "  WhoDisFunction:live (main-WhoDisFunction-1A2B)  v1 90% | v2 10%  observed (10 s): v1 88% "
+      "| v2 12% (n=250)",
+  };
+  CHECK(lines == expected);
+
+  // Taller, every finished deployment gets its line, newest first.
+  scope.max_lines = 20;
+  auto taller = render_frame(snapshot(body), scope, {}, {"title"});
+  CHECK(taller.size() == 20);
+  CHECK(taller[16] ==
+        "d-F1FFFFFFF  WhoDisFunction:live (main-WhoDisFunction-1A2B)  version 1 → 2 · Succeeded");
+
+  // Too short for even the deployment in progress: cut, with the count of what is hidden.
+  scope.max_lines = 6;
+  auto cut = render_frame(snapshot(body), scope, {}, {"title"});
+  REQUIRE(cut.size() == 6);
+  CHECK(cut[5] == "… 7 more lines (make the terminal taller)");  // of 12: 5 shown, then this
+
+  // Unlimited, the same status is every deployment in full, oldest first.
+  scope.max_lines = 0;
+  auto full = render_frame(snapshot(body), scope, {}, {"title"});
+  CHECK(full.size() > 20);
+  CHECK(full[2].find("d-F1FFFFFFF") != std::string::npos);
+}

@@ -180,7 +180,8 @@ TEST_CASE("template: a missing template file is an error naming the path") {
   REQUIRE_FALSE(stack.ok());
   CHECK(stack.error().code == "TemplateError");
   CHECK(stack.error().message ==
-        "/nonexistent/template.yaml: cannot open the template file; check the path (--template)");
+        "/nonexistent/template.yaml: cannot open the template file; check the path (a relative "
+        "path starts at the current folder; with no path, `emulator` serves ./template.yaml)");
 }
 
 TEST_CASE("template: resources of other types are kept in not_emulated, in template order, never an error") {

@@ -83,7 +83,7 @@ Resources:
   CHECK(stack.warnings.empty());
 }
 
-TEST_CASE("template: DeploymentPreference: Enabled as a string, hooks by Ref, alarms, and an unknown Type warns") {
+TEST_CASE("template: DeploymentPreference: Enabled as a string, hooks by Ref, alarms") {
   const Stack stack = load_ok(R"(
 Transform: AWS::Serverless-2016-10-31
 Resources:
@@ -98,7 +98,7 @@ Resources:
       Runtime: r
       AutoPublishAlias: live
       DeploymentPreference:
-        Type: MyOwnConfig
+        Type: Linear10PercentEvery1Minute
         Enabled: "true"
         Hooks: {PreTraffic: !Ref Hook, PostTraffic: external-hook}
         Alarms: [!Sub "${AWS::StackName}-errors"]
@@ -118,11 +118,38 @@ Resources:
   CHECK(preference->alarms == std::vector<std::string>{"test-errors"});
   CHECK(preference->where.line == 15);
   CHECK_FALSE(stack.functions[2].deployment_preference->enabled);
+  // Alarms are read, and said to do nothing here.
   REQUIRE(stack.warnings.size() == 1);
   CHECK(stack.warnings[0] ==
-        "t.yaml:15:9: Resources.Fn.Properties.DeploymentPreference.Type: \"MyOwnConfig\" is neither "
-        "a predefined CodeDeploy Lambda configuration nor the name of an "
-        "AWS::CodeDeploy::DeploymentConfig of this template; it is treated as AllAtOnce.");
+        "t.yaml:18:9: Resources.Fn.Properties.DeploymentPreference.Alarms: 'Alarms' is not "
+        "emulated yet: no CloudWatch alarm is evaluated here, so none stops or rolls back a "
+        "deployment (on AWS an alarm in ALARM does); hooks still do.");
+}
+
+TEST_CASE("template: a DeploymentPreference Type CodeDeploy does not have is an error listing the "
+          "valid ones, closest first") {
+  auto stack = load(R"(
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src
+      Handler: h
+      Runtime: r
+      AutoPublishAlias: live
+      DeploymentPreference:
+        Type: Canary10Percent7Minutes
+)", "test");
+  REQUIRE_FALSE(stack.ok());
+  CHECK(stack.error().message ==
+        "t.yaml:12:15: Resources.Fn.Properties.DeploymentPreference.Type: \"Canary10Percent7Minutes\" "
+        "is not a deployment configuration: neither one CodeDeploy predefines for Lambda nor an "
+        "AWS::CodeDeploy::DeploymentConfig of this template, so CodeDeploy would refuse the "
+        "deployment group. Use one of (closest first): Canary10Percent5Minutes, "
+        "Canary10Percent30Minutes, Canary10Percent10Minutes, Canary10Percent15Minutes, "
+        "Linear10PercentEvery2Minutes, Linear10PercentEvery3Minutes, Linear10PercentEvery10Minutes, "
+        "Linear10PercentEvery1Minute, AllAtOnce");
 }
 
 TEST_CASE("template: function properties: CodeUri as a Bucket/Key map, sizes, concurrency, arm64") {
@@ -181,8 +208,10 @@ Resources:
         "t.yaml:11:17: Resources.Fn.Properties.Events.Queue1: event type 'SQS' is not emulated: the "
         "event is kept but never fires (reported once per type).");
   CHECK(stack.warnings[3] ==
-        "t.yaml:13:15: Resources.Fn.Properties.Events.Http: event type 'HttpApi' is not emulated: "
-        "the event is kept but never fires (reported once per type).");
+        "t.yaml:13:15: Resources.Fn.Properties.Events.Http: event type 'HttpApi' (a route of an API "
+        "Gateway HTTP API) is not emulated yet: no route is served for it, so a request to its "
+        "path gets API Gateway's 403 Missing Authentication Token; only Api (REST API) events are "
+        "routes here (reported once per type; docs/api-gateway.md).");
   CHECK(stack.warnings[4] ==
         "t.yaml:16:47: Resources.Fn.Properties.Events.Get.Properties.Auth: 'Auth' is not emulated; "
         "it is ignored.");

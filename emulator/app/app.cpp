@@ -15,7 +15,9 @@
 #include "emulator/codedeploy/deployment_groups.h"
 #include "emulator/control/control_api.h"
 #include "emulator/control/redeployer.h"
+#include "emulator/aws/aws_protocol.h"
 #include "emulator/core/clock.h"
+#include "emulator/core/ids.h"
 #include "emulator/core/io_threads.h"
 #include "emulator/core/log.h"
 #include "emulator/core/random.h"
@@ -29,6 +31,7 @@
 #include "emulator/lambda/runtime_api/code_artifacts.h"
 #include "emulator/lambda/runtime_api/process_spawner.h"
 #include "emulator/lambda/runtime_api/runtime_api_invoker.h"
+#include "emulator/server/browser_guard.h"
 #include "emulator/server/http_server.h"
 #include "emulator/template/loader.h"
 
@@ -82,6 +85,8 @@ struct App::Parts {
   std::unique_ptr<server::HttpServer> aws_listener;
   std::string api_url;
   std::string aws_url;
+  // Per-run secret a page served by the emulator sends with state changes (BrowserGuard).
+  std::string console_token = ids::random_token();
 
   // How functions run (Options::invoke_mode). Runtime API mode: packages unpacked into their
   // folders; the processes that run from them are the invoker's.
@@ -183,8 +188,12 @@ Result<std::unique_ptr<App>> App::build(const Options& options,
   auto load_options = load_options_for(options);
   if (!load_options.ok()) return bad_input(load_options.error().message);
   p.load_options = std::move(load_options).value();
-  auto stack = tmpl::load_stack(p.load_options);
-  if (!stack.ok()) return bad_input(stack.error().message);
+  std::vector<std::string> warnings_before_error;
+  auto stack = tmpl::load_stack(p.load_options, &warnings_before_error);
+  if (!stack.ok()) {
+    for (const auto& warning : warnings_before_error) log::warn(warning);  // they may explain it
+    return bad_input(stack.error().message);
+  }
   p.stack = std::move(stack).value();
 
   // Bind both ports first: with port 0 the functions' AWS_ENDPOINT_URL needs the real one.
@@ -215,9 +224,10 @@ Result<std::unique_ptr<App>> App::build(const Options& options,
 int App::run() {
   auto& p = *parts_;
   const auto& stack = p.stack;
-  log::info("Loaded " + p.options.template_path + ": " + std::to_string(stack.functions.size()) +
-            " functions, " + std::to_string(stack.apis.size()) + " APIs (stack " +
-            stack.stack_name + ", region " + stack.region + ")");
+  log::info("Loaded " + p.options.template_path + ": " +
+            counted(stack.functions.size(), "function", "functions") + ", " +
+            counted(stack.apis.size(), "API", "APIs") + " (stack " + stack.stack_name +
+            ", region " + stack.region + ")");
   if (p.runtime_api()) {
     std::string unpacked = p.artifacts->private_dir();
     log::info(
@@ -230,12 +240,19 @@ int App::run() {
   Drain drain(p.io, {p.api_listener.get(), p.aws_listener.get()},
               std::chrono::seconds(longest_timeout(stack) + 1));
 
-  p.aws_listener->start(
-      std::make_shared<aws::AwsEndpoint>(p.aws_services(), lambda::kSyncPayloadLimit));
+  // Closed to other web pages (DNS rebinding, cross-site requests): docs/security.md.
+  p.aws_listener->start(std::make_shared<server::BrowserGuard>(
+      std::make_shared<aws::AwsEndpoint>(p.aws_services(), lambda::kSyncPayloadLimit),
+      server::BrowserPolicy{{p.options.host}, p.console_token},
+      [](const std::string& reason, unsigned http_version) {
+        return aws::rest_json_error(Error{"AccessDeniedException", reason}, http_version);
+      }));
   log::info("AWS endpoints (Lambda API) listening on " + p.aws_url);  // tests parse this line
   log::info("  also on it: the CodeDeploy API and the emulator control API (/emulator/)");
   p.api_listener->start(std::make_shared<apigw::Gateway>(*p.routes, *p.lambda, &p.recycler));
   log::info("API Gateway listening on " + p.api_url);
+  if (p.routes->load()->routes().empty()) log::warn(no_routes_warning(p.api_url));
+  for (const auto& line : next_steps(stack, *p.routes->load(), p.api_url)) log::info(line);
 
   // One thread per core (at least two), more while handlers block; see IoThreads.
   IoThreads io_threads(p.io);

@@ -37,4 +37,32 @@ std::vector<std::string> startup_lines(const tmpl::Stack& stack, const apigw::Ro
   return lines;
 }
 
+std::string no_routes_warning(const std::string& base_url) {
+  return "no API Gateway route: the template has no Api event this emulator serves, so every "
+         "request to " + base_url + " gets API Gateway's 403 Missing Authentication Token (the "
+         "warnings above say what was left out). The functions still run through the Lambda API.";
+}
+
+std::string counted(std::size_t count, const char* one, const char* many) {
+  return std::to_string(count) + " " + (count == 1 ? one : many);
+}
+
+std::vector<std::string> next_steps(const tmpl::Stack& stack, const apigw::RouteTable& routes,
+                                    const std::string& base_url) {
+  std::vector<std::string> lines;
+  if (!routes.routes().empty()) {
+    const auto& first = routes.routes().front();
+    std::string path = first.resource_path;
+    for (char& c : path)  // a path parameter's placeholder, as a value a person would try
+      if (c == '{' || c == '}') c = '_';
+    lines.push_back("Try: curl " + base_url + path);
+  }
+  std::string overrides = "KEY=VALUE";
+  if (!stack.parameters.empty()) overrides = stack.parameters.begin()->first + "=NEW_VALUE";
+  lines.push_back("Deploy a change: emulator deploy --parameter-overrides " + overrides +
+                  " (after editing the template or rebuilding code: emulator deploy); "
+                  "stop with Ctrl-C");
+  return lines;
+}
+
 }  // namespace emu::app

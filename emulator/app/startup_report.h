@@ -14,6 +14,17 @@ namespace emu::app {
 std::vector<std::string> startup_lines(const tmpl::Stack& stack, const apigw::RouteTable& routes,
                                        const std::string& base_url);
 
+// The last lines printed at start: what to try first (a request to the first route, a
+// redeploy with a parameter override) and how to stop.
+std::vector<std::string> next_steps(const tmpl::Stack& stack, const apigw::RouteTable& routes,
+                                    const std::string& base_url);
+
+// The warning printed when there is no route at all: why every request will be refused.
+std::string no_routes_warning(const std::string& base_url);
+
+// "1 function", "2 functions".
+std::string counted(std::size_t count, const char* one, const char* many);
+
 // `value` with an execute-api URL of one of the stack's APIs
 // (https://<api-id>.execute-api.<region>.<suffix>/<stage>/...) rewritten to `base_url`/<stage>/...;
 // "" when `value` holds no such URL.

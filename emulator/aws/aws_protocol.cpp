@@ -8,6 +8,7 @@ namespace http = boost::beast::http;
 
 unsigned status_for(std::string_view code) {
   if (code == "ResourceNotFoundException" || code == "UnknownOperationException") return 404;
+  if (code == "AccessDeniedException") return 403;
   if (code == "ResourceConflictException") return 409;
   if (code == "PreconditionFailedException") return 412;
   if (code == "RequestTooLargeException") return 413;

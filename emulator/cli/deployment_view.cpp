@@ -296,9 +296,92 @@ void update_shift_marks(const StatusSnapshot* previous, const StatusSnapshot& cu
   }
 }
 
+namespace {
+
+std::vector<std::string> alias_lines(const StatusSnapshot& status) {
+  std::vector<std::string> lines;
+  lines.emplace_back(status.aliases.empty() ? "No aliases." : "Aliases");
+  std::size_t width = 0;
+  for (const auto& a : status.aliases)
+    width = std::max(width, alias_label(status, a.function_name, a.alias).size());
+  for (const auto& a : status.aliases)
+    lines.push_back("  " + padded(alias_label(status, a.function_name, a.alias), width) + "  " +
+                    format_weights(a.weights) + "  " + format_observed(a.observed));
+  return lines;
+}
+
+std::string plural(std::size_t count, const char* one, const char* many) {
+  return std::to_string(count) + " " + (count == 1 ? one : many);
+}
+
+// render_frame with scope.max_lines: see ViewScope.
+std::vector<std::string> fitted_frame(const StatusSnapshot& status, const ViewScope& scope,
+                                      const ShiftMarks& marks,
+                                      const std::vector<std::string>& header) {
+  const std::size_t height = scope.max_lines;
+  std::vector<std::string> lines = header;
+  lines.emplace_back();
+  std::vector<const DeploymentState*> running, finished;
+  for (const auto& id : scoped_deployment_ids(status, scope)) {
+    const DeploymentState* d = status.find_deployment(id);
+    (d->finished() ? finished : running).push_back(d);
+  }
+  std::reverse(finished.begin(), finished.end());  // newest first
+  if (running.empty() && finished.empty()) lines.emplace_back("No deployments yet.");
+  const std::vector<std::string> aliases =
+      scope.all_aliases ? alias_lines(status) : std::vector<std::string>();
+  // Kept below the deployments for the aliases: a blank line, the title and one alias.
+  const std::size_t alias_room = aliases.empty() ? 0 : std::min<std::size_t>(aliases.size(), 2) + 1;
+  auto room = [&](std::size_t reserve) {
+    const std::size_t used = lines.size() + reserve;
+    return used < height ? height - used : 0;
+  };
+
+  for (std::size_t i = 0; i < running.size(); ++i) {  // in progress: in full, first
+    if (i) lines.emplace_back();
+    append_deployment_block(status, *running[i], marks, lines);
+  }
+  if (!finished.empty()) {
+    if (!running.empty()) lines.emplace_back();
+    std::size_t shown = 0;
+    for (; shown < finished.size(); ++shown) {  // finished, newest first: one line each
+      const bool last = shown + 1 == finished.size();
+      if (room(alias_room + (last ? 0 : 1)) == 0) break;
+      lines.push_back(deployment_summary(status, *finished[shown]));
+    }
+    if (shown < finished.size())
+      lines.push_back("… " +
+                      plural(finished.size() - shown, "older deployment", "older deployments") +
+                      " not shown (the terminal has " + std::to_string(height) + " lines)");
+  }
+  if (!aliases.empty()) {
+    const std::size_t fits = room(1);  // below a blank line
+    if (fits >= aliases.size()) {
+      lines.emplace_back();
+      lines.insert(lines.end(), aliases.begin(), aliases.end());
+    } else if (fits >= 2) {  // the title, what fits, and a count of the rest
+      lines.emplace_back();
+      lines.insert(lines.end(), aliases.begin(),
+                   aliases.begin() + static_cast<std::ptrdiff_t>(fits - 1));
+      const std::size_t hidden = (aliases.size() - 1) - (fits - 2);  // entries below the title
+      lines.push_back("  … " + plural(hidden, "more alias", "more aliases"));
+    }
+  }
+  if (lines.size() > height && height > 0) {  // deployments in progress alone are too tall
+    const std::size_t hidden = lines.size() - height + 1;
+    lines.resize(height - 1);
+    lines.push_back("… " + plural(hidden, "more line", "more lines") +
+                    " (make the terminal taller)");
+  }
+  return lines;
+}
+
+}  // namespace
+
 std::vector<std::string> render_frame(const StatusSnapshot& status, const ViewScope& scope,
                                       const ShiftMarks& marks,
                                       const std::vector<std::string>& header) {
+  if (scope.max_lines > 0) return fitted_frame(status, scope, marks, header);
   std::vector<std::string> lines = header;
   lines.emplace_back();
   auto ids = scoped_deployment_ids(status, scope);
@@ -309,15 +392,15 @@ std::vector<std::string> render_frame(const StatusSnapshot& status, const ViewSc
   }
   if (scope.all_aliases) {
     lines.emplace_back();
-    lines.emplace_back(status.aliases.empty() ? "No aliases." : "Aliases");
-    std::size_t width = 0;
-    for (const auto& a : status.aliases)
-      width = std::max(width, alias_label(status, a.function_name, a.alias).size());
-    for (const auto& a : status.aliases)
-      lines.push_back("  " + padded(alias_label(status, a.function_name, a.alias), width) + "  " +
-                      format_weights(a.weights) + "  " + format_observed(a.observed));
+    auto aliases = alias_lines(status);
+    lines.insert(lines.end(), aliases.begin(), aliases.end());
   }
   return lines;
+}
+
+std::string deployment_summary(const StatusSnapshot& status, const DeploymentState& d) {
+  return d.id + "  " + alias_label(status, d.function_name, d.alias) + "  " +
+         (d.is_rollback() ? "rollback: " : "") + versions_text(d) + " · " + format_outcome(d);
 }
 
 std::string to_screen(const std::vector<std::string>& frame) {

@@ -86,6 +86,10 @@ struct ViewScope {
   std::size_t newest = 5;
   // Adds an "Aliases" section with every alias (frames) — `emulator watch`.
   bool all_aliases = false;
+  // Frames: at most this many lines (a terminal's height; 0 = no limit). Deployments in
+  // progress come first, in full; finished ones follow newest first, one line each
+  // (deployment_summary); then the aliases; whatever does not fit is counted in a last line.
+  std::size_t max_lines = 0;
 };
 
 // The ids `scope` selects from `status`, in display order; ids absent from `status` are skipped.
@@ -107,7 +111,8 @@ void update_shift_marks(const StatusSnapshot* previous, const StatusSnapshot& cu
 // The lines of a full frame: `header`, a blank line, then per deployment in scope its
 // function, id, configuration, "version 1 → 2" and status, each lifecycle event with a status
 // symbol, and — for the newest deployment of its alias — the alias weights, a progress bar to
-// the next shift and the observed split; then, with scope.all_aliases, every alias.
+// the next shift and the observed split; then, with scope.all_aliases, every alias. With
+// scope.max_lines, fitted to that height as ViewScope says.
 std::vector<std::string> render_frame(const StatusSnapshot& status, const ViewScope& scope,
                                       const ShiftMarks& marks,
                                       const std::vector<std::string>& header);
@@ -136,6 +141,9 @@ std::string format_weights(const std::map<std::string, double>& weights);
 std::map<std::string, double> deployment_weights(const DeploymentState& deployment);
 // "observed (10 s): v1 88% | v2 12% (n=250)", or "observed (10 s): no invocations".
 std::string format_observed(const std::map<std::string, std::int64_t>& observed);
+// One line for a deployment a fitted frame collapses: "d-XXXXXXXXX  WhoDisFunction:live  v1 → v2 ·
+// Succeeded".
+std::string deployment_summary(const StatusSnapshot& status, const DeploymentState& deployment);
 // Virtual milliseconds, rounded up to whole seconds: "45s", "2m30s", "1h05m00s".
 std::string format_duration(std::int64_t milliseconds);
 // "[#####.....]" with `width` cells; `fraction` is clamped to 0..1 and rounded down.

@@ -1,5 +1,8 @@
 #include "emulator/cli/watch_command.h"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <csignal>
 #include <optional>
@@ -36,6 +39,13 @@ std::vector<std::string> header(const WatchOptions& options, const StatusSnapsho
                      ")";
   if (live) line += " · Ctrl-C to stop";
   return {line};
+}
+
+// The terminal's height in lines, less one for the cursor's line; 0 when unknown (no limit).
+std::size_t terminal_rows() {
+  winsize size{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0 || size.ws_row < 2) return 0;
+  return static_cast<std::size_t>(size.ws_row) - 1;
 }
 
 }  // namespace
@@ -155,6 +165,7 @@ int run_watch(const WatchOptions& options, std::ostream& out, std::ostream& err,
       const StatusSnapshot* before = previous ? &*previous : nullptr;
       update_shift_marks(before, status.value(), marks);
       if (terminal) {
+        scope.max_lines = terminal_rows();  // read again each time: the terminal may be resized
         out << to_screen(
             render_frame(status.value(), scope, marks, header(options, status.value(), true)));
       } else {

@@ -75,3 +75,19 @@ std::string stable_id(std::string_view seed, std::size_t length, std::string_vie
 }
 
 }  // namespace emu::ids
+
+namespace emu::ids {
+
+std::string random_token() {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::random_device source;
+  std::string token;
+  token.reserve(32);
+  for (int word = 0; word < 4; ++word) {
+    std::uint32_t bits = source();
+    for (int digit = 0; digit < 8; ++digit, bits >>= 4) token.push_back(kHex[bits & 0xf]);
+  }
+  return token;
+}
+
+}  // namespace emu::ids

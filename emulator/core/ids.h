@@ -14,6 +14,10 @@ std::string new_request_id();
 // x-amz-apigw-id are of this shape). Thread-safe.
 std::string new_short_id(std::size_t length);
 
+// A secret: 32 hex digits (128 bits) straight from the system's random source
+// (std::random_device, /dev/urandom on Linux), never from a seeded generator.
+std::string random_token();
+
 // A stable id derived from `seed`: the same seed always gives the same id. `alphabet` picks the
 // characters (API ids are 10 lower-case alphanumerics; CloudFormation name suffixes are upper-case).
 std::string stable_id(std::string_view seed, std::size_t length, std::string_view alphabet);

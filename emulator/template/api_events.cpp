@@ -135,9 +135,15 @@ Result<std::vector<ApiEvent>> read_api_events(const ResourceDecl& function, Stac
       if (!api_event) return api_event.error();
       api_events.push_back(std::move(api_event.value()));
     } else if (reported_types.insert(type.value()).second) {
-      warnings.push_back(warning_text(event.value.where, path,
-                                      "event type '" + type.value() + "' is not emulated: the "
-                                      "event is kept but never fires (reported once per type)."));
+      const bool http_api = type.value() == "HttpApi";
+      warnings.push_back(warning_text(
+          event.value.where, path,
+          http_api ? "event type 'HttpApi' (a route of an API Gateway HTTP API) is not emulated "
+                     "yet: no route is served for it, so a request to its path gets API "
+                     "Gateway's 403 Missing Authentication Token; only Api (REST API) events "
+                     "are routes here (reported once per type; docs/api-gateway.md)."
+                   : "event type '" + type.value() + "' is not emulated: the event is kept but "
+                     "never fires (reported once per type)."));
     }
   }
   return api_events;

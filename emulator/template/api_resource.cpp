@@ -21,6 +21,31 @@ constexpr std::array<std::string_view, 30> kApiProperties = {
 
 constexpr const char* kImplicitStage = "Prod";
 
+struct NotEmulated {
+  std::string_view property;
+  std::string_view here;  // what a request gets here instead of what AWS would do
+};
+
+// The properties a user relies on for how requests are answered (SAM documentation,
+// "AWS::Serverless::Api"), with what the emulator does instead.
+constexpr std::array<NotEmulated, 12> kNotEmulatedProperties = {{
+    {"Cors", "no CORS headers are added and no preflight OPTIONS method is answered, so a browser "
+             "page of another origin that works against AWS fails here"},
+    {"Auth", "every route is open: no authorizer, API key or IAM check refuses a request"},
+    {"BinaryMediaTypes", "request bodies reach the function as text, never base64-encoded"},
+    {"GatewayResponses", "gateway errors keep API Gateway's default status, headers and bodies"},
+    {"Models", "request bodies are not validated"},
+    {"DefinitionBody", "the OpenAPI definition is not read: only the functions' Api events are "
+                       "routes"},
+    {"DefinitionUri", "the OpenAPI definition is not read: only the functions' Api events are "
+                      "routes"},
+    {"Domain", "the custom domain is not served; use the local URLs printed at start"},
+    {"CanarySetting", "the stage has no canary: every request goes to the stage's deployment"},
+    {"MethodSettings", "throttling, caching and logging settings are not applied"},
+    {"Policy", "the resource policy is not applied: every caller is allowed"},
+    {"MinimumCompressionSize", "responses are never compressed"},
+}};
+
 // API Gateway: "Stage names can only contain alphanumeric characters, hyphens, and underscores",
 // at most 128 characters.
 bool is_stage_name(const std::string& name) {
@@ -49,9 +74,20 @@ std::optional<Error> read_stage(const ResourceDecl& api, StackScope& scope, ApiS
 
 }  // namespace
 
+void warn_not_emulated_api_properties(const Node& properties, const std::string& path,
+                                      std::vector<std::string>& warnings) {
+  if (!properties.is_map()) return;
+  for (const auto& [property, here] : kNotEmulatedProperties)
+    if (const MapEntry* entry = properties.find_entry(property))
+      warnings.push_back(warning_text(entry->key_where, child_path(path, entry->key),
+                                      "'" + entry->key + "' is not emulated yet: " +
+                                          std::string(here) + " (docs/api-gateway.md)."));
+}
+
 Result<ApiSpec> read_api(const ResourceDecl& api, StackScope& scope,
                          std::vector<std::string>& warnings) {
   warn_unknown_keys(api.properties, kApiProperties, api.path() + ".Properties", kApiType, warnings);
+  warn_not_emulated_api_properties(api.properties, api.path() + ".Properties", warnings);
   ApiSpec spec;
   spec.logical_id = api.logical_id;
   spec.api_id = scope.api_id(api.logical_id);

@@ -47,6 +47,7 @@ std::optional<Error> read_fields(const Node& value, const std::string& path,
     auto text = read_string(*type, child_path(path, "Type"));
     if (!text) return text.error();
     preference.type = text.value();
+    preference.type_where = type->where;
   }
   if (const Node* hooks = value.find("Hooks"))
     if (auto error = read_hooks(*hooks, child_path(path, "Hooks"), preference)) return error;
@@ -59,6 +60,10 @@ std::optional<Error> read_fields(const Node& value, const std::string& path,
 }
 
 }  // namespace
+
+std::vector<std::string> predefined_deployment_types() {
+  return std::vector<std::string>(kPredefinedTypes.begin(), kPredefinedTypes.end());
+}
 
 bool is_predefined_deployment_type(const std::string& type) {
   for (std::string_view known : kPredefinedTypes)
@@ -87,6 +92,11 @@ Result<std::optional<DeploymentPreference>> read_deployment_preference(
     return template_error(value.where, path,
                           "'DeploymentPreference' requires AutoPublishAlias property to be "
                           "specified");
+  if (const MapEntry* alarms = value.find_entry("Alarms"); alarms && preference.enabled)
+    warnings.push_back(warning_text(
+        alarms->key_where, child_path(path, "Alarms"),
+        "'Alarms' is not emulated yet: no CloudWatch alarm is evaluated here, so none stops or "
+        "rolls back a deployment (on AWS an alarm in ALARM does); hooks still do."));
   return std::optional<DeploymentPreference>(std::move(preference));
 }
 

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "emulator/core/closest_names.h"
 #include "emulator/template/api_events.h"
 #include "emulator/template/api_resource.h"
 #include "emulator/template/deployment_config_resource.h"
@@ -13,6 +14,7 @@
 #include "emulator/template/globals.h"
 #include "emulator/template/outputs.h"
 #include "emulator/template/parameters.h"
+#include "emulator/template/property_reader.h"
 #include "emulator/template/pseudo_parameters.h"
 #include "emulator/template/resources.h"
 #include "emulator/template/stack_scope.h"
@@ -31,7 +33,8 @@ Result<std::string> read_file(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file)
     return template_error(SourceLocation{path, 0, 0}, "",
-                          "cannot open the template file; check the path (--template)");
+                          "cannot open the template file; check the path (a relative path starts "
+                          "at the current folder; with no path, `emulator` serves ./template.yaml)");
   std::ostringstream text;
   text << file.rdbuf();
   if (file.bad()) return template_error(SourceLocation{path, 0, 0}, "", "cannot read the file");
@@ -102,22 +105,34 @@ void add_implicit_api(StackScope& scope, Stack& stack) {
       }
 }
 
-// A DeploymentPreference Type that is neither predefined nor a config of this template may
-// still exist in the account; say so rather than fail.
-void warn_unknown_deployment_types(Stack& stack) {
+// A DeploymentPreference Type must be a predefined CodeDeploy Lambda configuration or an
+// AWS::CodeDeploy::DeploymentConfig of the template: SAM passes any other name on as the deployment
+// group's DeploymentConfigName and CodeDeploy refuses it (DeploymentConfigDoesNotExistException,
+// CodeDeploy API reference, "CreateDeploymentGroup"), failing the stack.
+std::optional<Error> check_deployment_types(const Stack& stack) {
   for (const auto& function : stack.functions) {
     const auto& preference = function.deployment_preference;
     if (!preference || !preference->enabled || is_predefined_deployment_type(preference->type))
       continue;
+    std::vector<std::string> valid = predefined_deployment_types();
     bool declared = false;
-    for (const auto& config : stack.deployment_configs) declared = declared || config.name == preference->type;
-    if (!declared)
-      stack.warnings.push_back(warning_text(
-          preference->where, "Resources." + function.logical_id + ".Properties.DeploymentPreference.Type",
-          quote(preference->type) + " is neither a predefined CodeDeploy Lambda configuration nor "
-          "the name of an AWS::CodeDeploy::DeploymentConfig of this template; it is treated as "
-          "AllAtOnce."));
+    for (const auto& config : stack.deployment_configs) {
+      declared = declared || config.name == preference->type;
+      valid.push_back(config.name);
+    }
+    if (declared) continue;
+    std::string names;
+    for (const auto& name : closest_first(preference->type, valid))
+      names += (names.empty() ? "" : ", ") + name;
+    return template_error(
+        preference->type_where,
+        "Resources." + function.logical_id + ".Properties.DeploymentPreference.Type",
+        quote(preference->type) +
+            " is not a deployment configuration: neither one CodeDeploy predefines for Lambda nor "
+            "an AWS::CodeDeploy::DeploymentConfig of this template, so CodeDeploy would refuse "
+            "the deployment group. Use one of (closest first): " + names);
   }
+  return std::nullopt;
 }
 
 std::optional<Error> read_resources_into(const std::vector<ResourceDecl>& resources,
@@ -129,19 +144,18 @@ std::optional<Error> read_resources_into(const std::vector<ResourceDecl>& resour
   }
   add_implicit_api(scope, stack);
   if (auto error = check_unique_routes(stack.functions)) return error;
-  warn_unknown_deployment_types(stack);
-  return std::nullopt;
+  return check_deployment_types(stack);
 }
 
-Result<Stack> load(const std::string& text, const std::string& display_path,
-                   const LoadOptions& options) {
+// Resolves into `stack`; on an error, stack.warnings holds what was found before it.
+std::optional<Error> load(const std::string& text, const std::string& display_path,
+                          const LoadOptions& options, Stack& stack) {
   if (text.size() > kMaxTemplateBytes)
     return template_error(SourceLocation{display_path, 0, 0}, "",
                           "the template is larger than " + std::to_string(kMaxTemplateBytes) +
                               " bytes; CloudFormation accepts at most 1 MB");
   auto root = read_yaml(text, display_path);
   if (!root) return root.error();
-  Stack stack;
   if (auto error = check_sections(root.value(), stack.warnings)) return *error;
   auto stack_name = stack_name_of(options, display_path);
   if (!stack_name) return stack_name.error();
@@ -172,26 +186,51 @@ Result<Stack> load(const std::string& text, const std::string& display_path,
   if (!implicit) return implicit.error();
   scope.set_implicit_api(implicit.value());
   if (auto error = read_resources_into(resources.value(), scope, stack)) return *error;
+  if (!stack.apis.empty() && stack.apis.front().implicit)  // explicit APIs merged Globals.Api
+    warn_not_emulated_api_properties(globals->api, "Globals.Api", stack.warnings);
   auto outputs = read_outputs(root->find("Outputs"), scope);
   if (!outputs) return outputs.error();
   stack.outputs = std::move(outputs.value());
-  return stack;
+  return std::nullopt;
+}
+
+// `error`, with the warnings found before it handed to the caller to print first; when one of
+// them is an ignored key, the error says that it may be the cause (a key indented at the wrong
+// level is ignored where it stands, and what it should have configured is missing further on).
+Error after_warnings(Error error, const std::vector<std::string>& warnings,
+                     std::vector<std::string>* warnings_before_error) {
+  for (const auto& warning : warnings) {
+    if (!warning.ends_with(kIgnoredKeyNote)) continue;
+    error.message +=
+        " (the ignored key warned about before this error may be the cause: a key indented at "
+        "the wrong level is ignored where it stands)";
+    break;
+  }
+  if (warnings_before_error)
+    warnings_before_error->insert(warnings_before_error->end(), warnings.begin(), warnings.end());
+  return error;
 }
 
 }  // namespace
 
-Result<Stack> load_stack(const LoadOptions& options) {
+Result<Stack> load_stack(const LoadOptions& options,
+                         std::vector<std::string>* warnings_before_error) {
   auto text = read_file(options.template_path);
   if (!text) return text.error();
-  return load_stack_from_string(text.value(), options.template_path, options);
+  return load_stack_from_string(text.value(), options.template_path, options,
+                                warnings_before_error);
 }
 
 Result<Stack> load_stack_from_string(const std::string& text, const std::string& display_path,
-                                     const LoadOptions& options) {
+                                     const LoadOptions& options,
+                                     std::vector<std::string>* warnings_before_error) {
   // yaml-cpp's exceptions are translated in yaml_reader; this only keeps the promise that nothing
   // escapes (e.g. std::bad_alloc on a pathological template).
   try {
-    return load(text, display_path, options);
+    Stack stack;
+    if (auto error = load(text, display_path, options, stack))
+      return after_warnings(std::move(*error), stack.warnings, warnings_before_error);
+    return stack;
   } catch (const std::exception& failure) {
     return template_error(SourceLocation{display_path, 0, 0}, "",
                           std::string("the template could not be loaded: ") + failure.what());

@@ -23,13 +23,18 @@ struct LoadOptions {
   std::map<std::string, int> function_versions;
 };
 
-// Reads and resolves the template at options.template_path.
-Result<Stack> load_stack(const LoadOptions& options);
+// Reads and resolves the template at options.template_path. When it fails after warnings (an
+// unknown property, say, whose consequence is the error), those warnings go to
+// `*warnings_before_error` if given, to be printed before the error, and the error's message
+// says that they may explain it.
+Result<Stack> load_stack(const LoadOptions& options,
+                         std::vector<std::string>* warnings_before_error = nullptr);
 
 // The same, from text already in memory (`display_path` names it in messages). For tests and
 // fuzzing.
 Result<Stack> load_stack_from_string(const std::string& text, const std::string& display_path,
-                                     const LoadOptions& options);
+                                     const LoadOptions& options,
+                                     std::vector<std::string>* warnings_before_error = nullptr);
 
 // Parses `--parameter-overrides` arguments: each either "Key=Value" or SAM's
 // "ParameterKey=K,ParameterValue=V"; values may contain '='. An argument of neither form is an

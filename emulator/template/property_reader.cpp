@@ -78,8 +78,8 @@ std::optional<Error> expect_map(const Node& value, const std::string& path) {
 void warn_unknown_key(const MapEntry& entry, const std::string& path, const std::string& owner,
                       std::vector<std::string>& warnings) {
   warnings.push_back(warning_text(entry.key_where, child_path(path, entry.key),
-                                  "'" + entry.key + "' is not a property of " + owner +
-                                      " that the emulator knows; it is ignored."));
+                                  "'" + entry.key + "' is not a property of " + owner + " " +
+                                      std::string(kIgnoredKeyNote)));
 }
 
 }  // namespace emu::tmpl

@@ -43,6 +43,10 @@ void warn_unknown_keys(const Node& properties, const std::array<std::string_view
 void warn_unknown_key(const MapEntry& entry, const std::string& path, const std::string& owner,
                       std::vector<std::string>& warnings);
 
+// How every unknown-key warning ends: a key indented at the wrong level is one of these, and an
+// error further down may follow from it (the loader says so).
+inline constexpr std::string_view kIgnoredKeyNote = "that the emulator knows; it is ignored.";
+
 template <std::size_t N>
 void warn_unknown_keys(const Node& properties, const std::array<std::string_view, N>& known,
                        const std::string& path, const std::string& owner,

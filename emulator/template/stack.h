@@ -35,6 +35,7 @@ struct DeploymentPreference {
   std::string post_traffic_hook;    // function name, or ""
   std::vector<std::string> alarms;  // alarm names, as resolved
   SourceLocation where;
+  SourceLocation type_where;        // Type's value
 };
 
 // AWS::Serverless::Function after Globals and intrinsics.

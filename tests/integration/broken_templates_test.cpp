@@ -31,6 +31,7 @@ constexpr std::string_view kExpectSuffix = ".expect";
 struct Expectation {
   std::string message;                 // line 1
   std::vector<std::string> overrides;  // "overrides: K=V K2=V2"
+  std::vector<std::string> warnings;   // "warning: <text>", printed before the error
 };
 
 std::string read_bytes(const fs::path& path) {
@@ -44,6 +45,7 @@ Expectation parse_expectation(const std::string& text) {
   std::string line;
   std::getline(lines, expectation.message);
   while (std::getline(lines, line)) {
+    if (line.starts_with("warning: ")) expectation.warnings.push_back(line.substr(9));
     if (!line.starts_with("overrides: ")) continue;
     std::istringstream words(line.substr(11));
     std::string word;
@@ -99,6 +101,17 @@ TEST_CASE("every broken-template fixture makes the emulator print its exact erro
     CHECK(result.exit_code == kExitBadInput);
     CHECK(result.stdout_text.find("listening") == std::string::npos);
     CHECK(result.stdout_text.find("Mounting") == std::string::npos);
-    CHECK(result.stderr_text.find(expected_line) != std::string::npos);
+    const auto error_at = result.stderr_text.find(expected_line);
+    CHECK(error_at != std::string::npos);
+    // The warnings that may explain the error come first, in order.
+    std::size_t from = 0;
+    for (const auto& warning : expectation.warnings) {
+      const std::string warning_line =
+          "warning: " + path + warning.substr(std::min(warning.size(), name.size())) + "\n";
+      INFO("warning: " << warning_line);
+      const auto at = result.stderr_text.find(warning_line, from);
+      CHECK(at < error_at);
+      from = at == std::string::npos ? from : at + warning_line.size();
+    }
   }
 }

@@ -10,4 +10,11 @@ std::string package_name(const std::string& code_uri) {
   return name;
 }
 
+std::string runtime_support_note(const std::string& runtime) {
+  if (runtime.empty() || runtime.starts_with("provided")) return "";
+  return " Runtime " + runtime + " is not run by this emulator yet: it runs C++ handlers built "
+         "into it (in-process mode) and the `bootstrap` programs of provided.al2023 and "
+         "provided.al2 functions (--invoke-mode runtime-api); see docs/runtime-api.md.";
+}
+
 }  // namespace emu::lambda

@@ -29,4 +29,9 @@ using CodeResolver =
 // whodis; a folder's own name).
 std::string package_name(const std::string& code_uri);
 
+// For an error about a function's code: "" when the emulator runs `runtime` (provided.al2023,
+// provided.al2, or none given), else a sentence saying it does not run that runtime yet and what it
+// does run (docs/runtime-api.md).
+std::string runtime_support_note(const std::string& runtime);
+
 }  // namespace emu::lambda

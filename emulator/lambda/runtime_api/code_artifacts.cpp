@@ -240,10 +240,13 @@ Result<CodeIdentity> CodeArtifacts::resolve(const tmpl::Stack& stack,
   }
   while (code.code_dir.size() > 1 && code.code_dir.back() == '/') code.code_dir.pop_back();
   if (!executable(fs::path(code.code_dir) / "bootstrap")) {
+    std::string note = runtime_support_note(spec.runtime);
     return Error{"TemplateError",
-                 where + ": " + path.string() + " has no executable `bootstrap` at its root. " +
-                     "Runtime " + spec.runtime + " runs ./bootstrap, a program that serves the " +
-                     "Lambda Runtime API (docs/runtime-api.md)"};
+                 where + ": " + path.string() + " has no executable `bootstrap` at its root." +
+                     (note.empty() ? " Runtime " + spec.runtime +
+                                         " runs ./bootstrap, a program that serves the Lambda "
+                                         "Runtime API (docs/runtime-api.md)"
+                                   : note)};
   }
   return code;
 }
