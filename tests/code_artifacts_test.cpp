@@ -135,6 +135,19 @@ TEST_CASE("code: missing, S3, not executable and not-a-zip are errors at CodeUri
   auto r3 = artifacts.resolve(plain, plain.functions[0]);
   REQUIRE_FALSE(r3.ok());
   CHECK(r3.error().message.find("no executable `bootstrap`") != std::string::npos);
+  CHECK(r3.error().message.find("Runtime provided.al2023 runs ./bootstrap") != std::string::npos);
+
+  // A runtime the emulator does not run yet is said so, instead of asking for a bootstrap.
+  auto python = project.stack("plain");
+  python.functions[0].runtime = "python3.11";
+  auto r5 = artifacts.resolve(python, python.functions[0]);
+  REQUIRE_FALSE(r5.ok());
+  CHECK(r5.error().message.find("runs ./bootstrap") == std::string::npos);
+  CHECK(r5.error().message.find(
+            "Runtime python3.11 is not run by this emulator yet: it runs C++ handlers built into "
+            "it (in-process mode) and the `bootstrap` programs of provided.al2023 and "
+            "provided.al2 functions (--invoke-mode runtime-api); see docs/runtime-api.md.") !=
+        std::string::npos);
 
   project.write("junk.zip", "this is not a zip");
   auto junk = project.stack("junk.zip");

@@ -333,3 +333,40 @@ TEST_CASE("template: no prefix or byte change of template.yaml makes the loader 
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("template: Api properties that change answers but are not emulated are each named with "
+          "what differs, on explicit APIs and, through Globals.Api, on the implicit one") {
+  const Stack stack = load_ok(R"(
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Api:
+    Cors: "'*'"
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: dev
+      BinaryMediaTypes: ["image/png"]
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src
+      Handler: h
+      Runtime: r
+      Events:
+        Implicit: {Type: Api, Properties: {Path: /a, Method: get}}
+        Explicit: {Type: Api, Properties: {Path: /b, Method: get, RestApiId: !Ref Api}}
+)");
+  const std::vector<std::string> expected = {
+      "t.yaml:5:5: Resources.Api.Properties.Cors: 'Cors' is not emulated yet: no CORS headers are "
+      "added and no preflight OPTIONS method is answered, so a browser page of another origin "
+      "that works against AWS fails here (docs/api-gateway.md).",
+      "t.yaml:11:7: Resources.Api.Properties.BinaryMediaTypes: 'BinaryMediaTypes' is not emulated "
+      "yet: request bodies reach the function as text, never base64-encoded "
+      "(docs/api-gateway.md).",
+      "t.yaml:5:5: Globals.Api.Cors: 'Cors' is not emulated yet: no CORS headers are added and no "
+      "preflight OPTIONS method is answered, so a browser page of another origin that works "
+      "against AWS fails here (docs/api-gateway.md).",
+  };
+  CHECK(stack.warnings == expected);
+}
