@@ -161,7 +161,8 @@ TEST_CASE("template: every broken fixture is refused with exactly the message it
     emu::tmpl::LoadOptions from_file;
     from_file.template_path = path.string();
     from_file.parameter_overrides = overrides.value();
-    auto read = emu::tmpl::load_stack(from_file);
+    std::vector<std::string> warnings_from_file;
+    auto read = emu::tmpl::load_stack(from_file, &warnings_from_file);
     if (read.ok()) {
       FAIL_CHECK("the broken template loaded from its file");
     } else {

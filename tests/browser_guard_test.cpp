@@ -29,7 +29,7 @@ TEST_CASE("browser guard: the AWS CLI, SDKs and emulator deploy (no Origin) pass
 }
 
 TEST_CASE("browser guard: a Host that is not this emulator's name is refused (DNS rebinding)") {
-  for (const char* host : {"evil.example:3001", "localhost.evil.example", "", "devbox.lan.evil"}) {
+  for (const char* host : {"evil.example:3001", "localhost.evil.example", ":3001", "devbox.lan.evil"}) {
     INFO("Host: " << host);
     auto reason = browser_refusal(request(http::verb::get, {{"Host", host}}), kPolicy);
     REQUIRE(reason);
@@ -56,6 +56,11 @@ TEST_CASE("browser guard: a foreign Origin is refused, also on the simple POST b
       request(http::verb::get, {{"Host", "127.0.0.1:3001"}, {"Origin", "null"}}), kPolicy));
 }
 
+TEST_CASE("browser guard: a request without Host (HTTP/1.0; browsers always send one) passes") {
+  HttpRequest r(http::verb::get, "/emulator/status", 10);
+  CHECK_FALSE(browser_refusal(r, kPolicy));
+}
+
 TEST_CASE("browser guard: requests a browser marks cross-site are refused even without an Origin") {
   for (const char* site : {"cross-site", "same-site", "Cross-Site"}) {
     INFO("Sec-Fetch-Site: " << site);
@@ -74,7 +79,9 @@ TEST_CASE("browser guard: the console's own page reads freely and changes state 
   CHECK_FALSE(browser_refusal(request(http::verb::get, same_origin), kPolicy));
   auto without = browser_refusal(request(http::verb::post, same_origin), kPolicy);
   REQUIRE(without);
-  CHECK(without->starts_with("a change from a web page needs the console's token"));
+  CHECK(*without ==
+        "a change from a web page needs the emulator's per-run token in X-Emulator-Token, which "
+        "only a page the emulator serves itself has (docs/security.md)");
   auto wrong = same_origin;
   wrong.emplace_back("X-Emulator-Token", "guess");
   CHECK(browser_refusal(request(http::verb::post, wrong), kPolicy));

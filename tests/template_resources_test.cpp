@@ -370,3 +370,22 @@ Resources:
   };
   CHECK(stack.warnings == expected);
 }
+
+TEST_CASE("template: CodeDeploy's own configuration names are valid DeploymentPreference Types") {
+  const Stack stack = load_ok(R"(
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src
+      Handler: h
+      Runtime: r
+      AutoPublishAlias: live
+      DeploymentPreference:
+        Type: CodeDeployDefault.LambdaCanary10Percent5Minutes
+)");
+  CHECK(stack.functions[0].deployment_preference->type ==
+        "CodeDeployDefault.LambdaCanary10Percent5Minutes");
+  CHECK(stack.warnings.empty());
+}

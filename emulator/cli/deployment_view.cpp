@@ -330,8 +330,9 @@ std::vector<std::string> fitted_frame(const StatusSnapshot& status, const ViewSc
   if (running.empty() && finished.empty()) lines.emplace_back("No deployments yet.");
   const std::vector<std::string> aliases =
       scope.all_aliases ? alias_lines(status) : std::vector<std::string>();
-  // Kept below the deployments for the aliases: a blank line, the title and one alias.
-  const std::size_t alias_room = aliases.empty() ? 0 : std::min<std::size_t>(aliases.size(), 2) + 1;
+  // Kept below the deployments for the aliases: a blank line, the title, one alias and, when
+  // there are more, the line that counts them (`aliases` holds the title and the aliases).
+  const std::size_t alias_room = aliases.empty() ? 0 : 1 + std::min<std::size_t>(aliases.size(), 3);
   auto room = [&](std::size_t reserve) {
     const std::size_t used = lines.size() + reserve;
     return used < height ? height - used : 0;

@@ -38,6 +38,8 @@ bool is_ip_address(const std::string& name) {
 
 bool allowed_host(const std::string& host_header, const BrowserPolicy& policy) {
   std::string name = lower(host_part(host_header));
+  // No Host at all (HTTP/1.0 clients) cannot come from a browser, which always sends one.
+  if (host_header.empty()) return true;
   if (!name.empty() && name.back() == '.') name.pop_back();  // "localhost." is localhost
   if (name.empty()) return false;
   if (is_ip_address(name)) return true;
@@ -70,8 +72,8 @@ std::optional<std::string> browser_refusal(const HttpRequest& request, const Bro
            ") may not call this endpoint (docs/security.md)";
   if (!origin.empty() && changes_state(request.method()) &&
       (policy.token.empty() || header(request, "X-Emulator-Token") != policy.token))
-    return "a change from a web page needs the console's token in X-Emulator-Token (open the "
-           "console from the URL the emulator printed at start; docs/security.md)";
+    return "a change from a web page needs the emulator's per-run token in X-Emulator-Token, "
+           "which only a page the emulator serves itself has (docs/security.md)";
   return std::nullopt;
 }
 

@@ -1,8 +1,9 @@
 // BrowserGuard: what a port that can change the emulator refuses from web browsers (docs/
 // security.md). It wraps the port's RequestHandler and lets a request through only when
 //   - its Host names this emulator: an IP address, "localhost" (or a name under .localhost), or
-//     one of the policy's host names (the --host given). A DNS-rebinding page reaches the port
-//     under its own name, so its requests are refused;
+//     one of the policy's host names (the --host given); or it has none (HTTP/1.0 clients: a
+//     browser always sends one). A DNS-rebinding page reaches the port under its own name, so
+//     its requests are refused;
 //   - it has no Origin, or its Origin is the port's own ("http://" + Host: a page the emulator
 //     served itself). The AWS CLI, the SDKs and `emulator deploy` send no Origin; a browser sends
 //     one with every cross-origin request, including the "simple" POSTs it sends without a

@@ -66,8 +66,13 @@ std::vector<std::string> predefined_deployment_types() {
 }
 
 bool is_predefined_deployment_type(const std::string& type) {
+  // CodeDeploy's own names ("CodeDeployDefault.LambdaCanary10Percent5Minutes") are accepted too:
+  // SAM passes a Type it does not shorten to CodeDeploy as it is.
+  constexpr std::string_view kCodeDeployPrefix = "CodeDeployDefault.Lambda";
+  std::string_view name = type;
+  if (name.starts_with(kCodeDeployPrefix)) name.remove_prefix(kCodeDeployPrefix.size());
   for (std::string_view known : kPredefinedTypes)
-    if (known == type) return true;
+    if (known == name) return true;
   return false;
 }
 

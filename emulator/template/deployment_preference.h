@@ -20,6 +20,7 @@ Result<std::optional<DeploymentPreference>> read_deployment_preference(
 
 // True for the traffic-shifting configurations CodeDeploy predefines for Lambda
 // ("CodeDeployDefault.Lambda..." without the prefix, as SAM writes them: "Canary10Percent5Minutes").
+// Also true for CodeDeploy's full names ("CodeDeployDefault.LambdaAllAtOnce").
 bool is_predefined_deployment_type(const std::string& type);
 // The predefined types, in CodeDeploy's documented order.
 std::vector<std::string> predefined_deployment_types();

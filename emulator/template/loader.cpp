@@ -199,6 +199,7 @@ std::optional<Error> load(const std::string& text, const std::string& display_pa
 // level is ignored where it stands, and what it should have configured is missing further on).
 Error after_warnings(Error error, const std::vector<std::string>& warnings,
                      std::vector<std::string>* warnings_before_error) {
+  if (!warnings_before_error) return error;  // nobody will print them: say nothing of them
   for (const auto& warning : warnings) {
     if (!warning.ends_with(kIgnoredKeyNote)) continue;
     error.message +=
@@ -206,8 +207,7 @@ Error after_warnings(Error error, const std::vector<std::string>& warnings,
         "the wrong level is ignored where it stands)";
     break;
   }
-  if (warnings_before_error)
-    warnings_before_error->insert(warnings_before_error->end(), warnings.begin(), warnings.end());
+  warnings_before_error->insert(warnings_before_error->end(), warnings.begin(), warnings.end());
   return error;
 }
 

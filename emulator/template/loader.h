@@ -23,10 +23,10 @@ struct LoadOptions {
   std::map<std::string, int> function_versions;
 };
 
-// Reads and resolves the template at options.template_path. When it fails after warnings (an
-// unknown property, say, whose consequence is the error), those warnings go to
-// `*warnings_before_error` if given, to be printed before the error, and the error's message
-// says that they may explain it.
+// Reads and resolves the template at options.template_path. When it fails after warnings, and
+// `warnings_before_error` is given, those warnings go there, to be printed before the error, and
+// when one is an ignored key (a mis-indented one, whose consequence the error may be) the
+// error's message says so.
 Result<Stack> load_stack(const LoadOptions& options,
                          std::vector<std::string>* warnings_before_error = nullptr);
 
