@@ -1,5 +1,6 @@
 #include "emulator/lambda/runtime_api/environment_state.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <ctime>
 #include <poll.h>
@@ -88,29 +89,40 @@ void take_output(Env& env, State& s, std::string& partial, const char* data, std
   }
 }
 
-// Reads whatever the process has written so far, so lines it wrote before answering belong to
-// the invocation they came from. One poll() asks both pipes at once; a pipe is read only when it
-// has something (most invocations write nothing).
+bool read_available(Env& env, State& s, bool is_stdout) {
+  auto& stream = is_stdout ? s.out : s.err;
+  if (!stream.is_open()) return false;
+  auto& partial = is_stdout ? s.out_line : s.err_line;
+  char buffer[16 * 1024];
+  for (int round = 0; round < 16; ++round) {
+    ssize_t n = ::read(stream.native_handle(), buffer, sizeof buffer);
+    if (n > 0) {
+      take_output(env, s, partial, buffer, static_cast<std::size_t>(n));
+      if (static_cast<std::size_t>(n) < sizeof buffer) return true;  // drained, as far as written
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);  // 0 is the end of the pipe
+  }
+  return true;
+}
+
+// One poll() asks both pipes at once; a pipe is read only when it has something (most
+// invocations write nothing).
 void drain_output(Env& env, State& s) {
   pollfd fds[2];
-  asio::posix::stream_descriptor* streams[2];
+  bool is_stdout[2];
   nfds_t count = 0;
-  for (auto* stream : {&s.out, &s.err}) {
-    if (!stream->is_open()) continue;
-    fds[count] = {stream->native_handle(), POLLIN, 0};
-    streams[count++] = stream;
+  for (bool out : {true, false}) {
+    auto& stream = out ? s.out : s.err;
+    if (!stream.is_open()) continue;
+    fds[count] = {stream.native_handle(), POLLIN, 0};
+    is_stdout[count++] = out;
   }
   if (count == 0 || ::poll(fds, count, 0) <= 0) return;
-  char buffer[16 * 1024];
   for (nfds_t i = 0; i < count; ++i) {
-    if ((fds[i].revents & (POLLIN | POLLHUP)) == 0) continue;
-    auto& partial = streams[i] == &s.out ? s.out_line : s.err_line;
-    for (;;) {
-      ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
-      if (n <= 0) break;
-      take_output(env, s, partial, buffer, static_cast<std::size_t>(n));
-      if (static_cast<std::size_t>(n) < sizeof buffer) break;  // drained, as far as was written
-    }
+    // The end of a pipe is left to its reader (read_stream), which counts the closed streams.
+    if ((fds[i].revents & POLLIN) != 0) read_available(env, s, is_stdout[i]);
   }
 }
 

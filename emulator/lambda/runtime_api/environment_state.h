@@ -40,8 +40,6 @@ struct ExecutionEnvironment::State {
   boost::asio::steady_timer deadline_timer;
   boost::asio::steady_timer init_timer;
   boost::asio::steady_timer reap_timer;
-  std::array<char, 16 * 1024> out_buffer{};
-  std::array<char, 16 * 1024> err_buffer{};
   std::string out_line;
   std::string err_line;
   int open_streams = 2;
@@ -102,6 +100,11 @@ void emit_line(Env& env, State& s, std::string_view line);
 // Appends output bytes to `partial` and emits every complete line (and pieces of a line longer
 // than CloudWatch Logs' 256 KB event limit).
 void take_output(Env& env, State& s, std::string& partial, const char* data, std::size_t size);
+// Reads what one pipe holds now (up to a bound, so a process that never stops writing cannot hold
+// the mutex) and emits its lines. Bytes are only ever read here, under the environment's mutex:
+// a line the process wrote before answering can never be in flight elsewhere when the invocation
+// settles. False once the pipe has reached its end (or failed): the process closed it.
+bool read_available(Env& env, State& s, bool is_stdout);
 // Reads whatever the process has written so far, so lines it wrote before answering belong to
 // the invocation they came from.
 void drain_output(Env& env, State& s);

@@ -52,24 +52,28 @@ void on_exit(const std::shared_ptr<Env>& env) {
   run_all(deferred);
 }
 
+// The reactor only says that a pipe has something; the bytes are read under the mutex
+// (read_available), never by a completion handler that could run after the invocation settled.
 void read_stream(const std::shared_ptr<Env>& env, bool is_stdout) {
   auto& s = env->state();
   std::lock_guard lock(s.mutex);  // shut_down may close the stream from another thread
   auto& stream = is_stdout ? s.out : s.err;
   if (!stream.is_open()) return;
-  auto& buffer = is_stdout ? s.out_buffer : s.err_buffer;
-  stream.async_read_some(asio::buffer(buffer), [env, is_stdout](boost::system::error_code ec,
-                                                                std::size_t n) {
+  stream.async_wait(asio::posix::descriptor_base::wait_read, [env, is_stdout](
+                                                                 boost::system::error_code ec) {
     auto& st = env->state();
     bool closed = false;
     {
       std::lock_guard guard(st.mutex);
-      auto& partial = is_stdout ? st.out_line : st.err_line;
-      if (n > 0) take_output(*env, st, partial, (is_stdout ? st.out_buffer : st.err_buffer).data(), n);
-      if (ec) {
+      if (!ec && !(is_stdout ? st.out : st.err).is_open()) return;  // closed by shut_down
+      if (!ec && read_available(*env, st, is_stdout)) {
+        // More to come: wait again (after the lock is released).
+      } else {
+        auto& partial = is_stdout ? st.out_line : st.err_line;
         if (!partial.empty()) emit_line(*env, st, partial);
         partial.clear();
         closed = --st.open_streams == 0 && !st.exit.is_open();
+        ec = boost::asio::error::eof;
       }
     }
     if (!ec) return read_stream(env, is_stdout);
