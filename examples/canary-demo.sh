@@ -4,22 +4,25 @@
 # observed split of real requests goes 100/0 -> 90/10 -> 0/100.
 #
 #   EMULATOR=build/emulator examples/canary-demo.sh
+#   TEMPLATE=examples/sam-python/template.yaml examples/canary-demo.sh     # the Python original
+#   TEMPLATE=examples/sam-node/template.yaml CANARY_ROUTE=hello examples/canary-demo.sh
 #
 # Exits 0 when the split was 100% v1 before the deploy, about 10% v2 during the canary and
 # 100% v2 after it; 1 otherwise. Takes about 15 seconds.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
+ROUTE="${CANARY_ROUTE:-whodis}"  # a route whose function has a Canary10Percent5Minutes preference
 TRAFFIC="$WORK/traffic.log"  # one line per request: "<epoch seconds> <version>"
 TRAFFIC_LOOPS=3              # concurrent clients: enough requests for a steady 10 % estimate
 
-# Requests /whodis back to back until killed.
+# Requests /$ROUTE back to back until killed.
 send_traffic() {
   local body version
   while true; do
-    body="$(curl -s --max-time 2 "$API_URL/whodis" || true)"
+    body="$(curl -s --max-time 2 "$API_URL/$ROUTE" || true)"
     version="error"
-    [[ "$body" =~ \"version\":\"([^\"]+)\" ]] && version="${BASH_REMATCH[1]}"
+    [[ "$body" =~ $VERSION_FIELD ]] && version="${BASH_REMATCH[1]}"
     echo "$EPOCHREALTIME $version" >>"$TRAFFIC"
   done
 }
@@ -50,7 +53,7 @@ plus() { awk -v t="$1" -v d="$2" 'BEGIN { printf "%.6f", t + d }'; }
 say "Starting the emulator (time scale 60: one virtual minute per real second)"
 start_emulator --time-scale 60 --seed 1
 
-say "Sending traffic to /whodis continuously ($TRAFFIC_LOOPS clients)"
+say "Sending traffic to /$ROUTE continuously ($TRAFFIC_LOOPS clients)"
 : >"$TRAFFIC"
 for _ in $(seq "$TRAFFIC_LOOPS"); do
   send_traffic &
@@ -86,7 +89,7 @@ AFTER_START="$(plus "$AFTER_END" -1.2)"
 # minutes = 5 real seconds later; leave a second of margin at both ends.
 CANARY_START="$(plus "$DEPLOY_START" 1)"
 CANARY_END="$(plus "$DEPLOY_START" 4)"
-say "Observed split of /whodis (v1/v2, percent of real requests)"
+say "Observed split of /$ROUTE (v1/v2, percent of real requests)"
 echo "  before the deploy:   $(split "$BEFORE_START" "$BEFORE_END")"
 echo "  during the canary:   $(split "$CANARY_START" "$CANARY_END")"
 echo "  after the deploy:    $(split "$AFTER_START" "$AFTER_END")"

@@ -2,12 +2,15 @@
 # template.yaml on free ports and stops it when the demo exits, whatever the reason.
 #
 #   EMULATOR   the emulator binary (default: build/emulator under the repository root)
+#   TEMPLATE   the template to serve (default: template.yaml, the C++ app; the same demos run
+#              the original Python app with TEMPLATE=examples/sam-python/template.yaml)
 #
 # After start_emulator ARGS...: API_URL (API Gateway) and AWS_URL (the --aws-port endpoint that
 # `emulator deploy` and `emulator watch` talk to) are set, and WORK is a scratch directory.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 EMULATOR="${EMULATOR:-$ROOT/build/emulator}"
+TEMPLATE="${TEMPLATE:-$ROOT/template.yaml}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/emulator-demo.XXXXXX")"
 EMULATOR_PID=""
 BACKGROUND_PIDS=()
@@ -31,11 +34,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# start_emulator ARGS...: the emulator on template.yaml with --port 0 --aws-port 0 and ARGS;
+# start_emulator ARGS...: the emulator on $TEMPLATE with --port 0 --aws-port 0 and ARGS;
 # waits (up to 10 s) for both "listening on" lines.
 start_emulator() {
   [[ -x "$EMULATOR" ]] || fail "no emulator binary at $EMULATOR (build it, or set EMULATOR=...)"
-  "$EMULATOR" "$ROOT/template.yaml" --port 0 --aws-port 0 "$@" \
+  "$EMULATOR" "$TEMPLATE" --port 0 --aws-port 0 "$@" \
     >"$WORK/emulator.out" 2>"$WORK/emulator.err" &
   EMULATOR_PID=$!
   local deadline=$((SECONDS + 10))
@@ -54,11 +57,14 @@ start_emulator() {
   echo "emulator (pid $EMULATOR_PID): API Gateway $API_URL, control endpoint $AWS_URL"
 }
 
+# A body's "version" field: {"version":"v1"} (C++, Node.js) or {"version": "v1"} (Python's json).
+VERSION_FIELD='"version": ?"([^"]+)"'
+
 # version_of PATH: the "version" field /PATH answers with, or "error".
 version_of() {
   local body
   body="$(curl -s --max-time 2 "$API_URL/$1" || true)"
-  if [[ "$body" =~ \"version\":\"([^\"]+)\" ]]; then
+  if [[ "$body" =~ $VERSION_FIELD ]]; then
     echo "${BASH_REMATCH[1]}"
   else
     echo "error"

@@ -137,17 +137,27 @@ TEST_CASE("code: missing, S3, not executable and not-a-zip are errors at CodeUri
   CHECK(r3.error().message.find("no executable `bootstrap`") != std::string::npos);
   CHECK(r3.error().message.find("Runtime provided.al2023 runs ./bootstrap") != std::string::npos);
 
-  // A runtime the emulator does not run yet is said so, instead of asking for a bootstrap.
+  // A managed runtime asked for a bootstrap (--invoke-mode runtime-api) is told how it runs,
+  // instead of being asked for a bootstrap; one the emulator cannot run is said so.
   auto python = project.stack("plain");
   python.functions[0].runtime = "python3.11";
   auto r5 = artifacts.resolve(python, python.functions[0]);
   REQUIRE_FALSE(r5.ok());
   CHECK(r5.error().message.find("runs ./bootstrap") == std::string::npos);
   CHECK(r5.error().message.find(
-            "Runtime python3.11 is not run by this emulator yet: it runs C++ handlers built into "
-            "it (in-process mode) and the `bootstrap` programs of provided.al2023 and "
-            "provided.al2 functions (--invoke-mode runtime-api); see docs/runtime-api.md.") !=
+            "Runtime python3.11 runs through the emulator's own runtime loop, with no "
+            "`bootstrap`: leave --invoke-mode at its default (auto); see docs/runtimes.md.") !=
         std::string::npos);
+  // Without the bootstrap requirement (the default mode's python3.x) the folder is the code.
+  auto r6 = artifacts.resolve(python, python.functions[0], /*needs_bootstrap=*/false);
+  REQUIRE(r6.ok());
+  CHECK(r6->code_dir == (project.root / "plain").string());
+  auto java = project.stack("plain");
+  java.functions[0].runtime = "java21";
+  auto r7 = artifacts.resolve(java, java.functions[0]);
+  REQUIRE_FALSE(r7.ok());
+  CHECK(r7.error().message.find("Runtime java21 is not run by this emulator: it runs python3.x, "
+                                "nodejs18.x and later") != std::string::npos);
 
   project.write("junk.zip", "this is not a zip");
   auto junk = project.stack("junk.zip");

@@ -8,6 +8,7 @@
 
 #include "emulator/apigateway/gateway.h"
 #include "emulator/app/drain.h"
+#include "emulator/app/function_code.h"
 #include "emulator/app/startup_report.h"
 #include "emulator/aws/aws_endpoint.h"
 #include "emulator/codedeploy/codedeploy_api.h"
@@ -28,6 +29,7 @@
 #include "emulator/lambda/lambda_service.h"
 #include "emulator/lambda/model/function_store.h"
 #include "emulator/lambda/payload_limits.h"
+#include "emulator/lambda/routing_invoker.h"
 #include "emulator/lambda/runtime_api/code_artifacts.h"
 #include "emulator/lambda/runtime_api/process_spawner.h"
 #include "emulator/lambda/runtime_api/runtime_api_invoker.h"
@@ -88,14 +90,16 @@ struct App::Parts {
   // Per-run secret a page served by the emulator sends with state changes (BrowserGuard).
   std::string console_token = ids::random_token();
 
-  // How functions run (Options::invoke_mode). Runtime API mode: packages unpacked into their
-  // folders; the processes that run from them are the invoker's.
-  std::unique_ptr<lambda::CodeArtifacts> artifacts;
+  // How functions run, per function (Options::invoke_mode, function_code.h): packages unpacked
+  // into their folders, the interpreters that run them; the processes are the invoker's.
+  std::unique_ptr<lambda::CodeArtifacts> artifacts;  // unless --invoke-mode in-process
+  RuntimeCommands commands;
   std::unique_ptr<lambda::FunctionStore> functions;
   lambda::PosixSpawner spawner;
   lambda::EventRecycler recycler;
-  std::unique_ptr<lambda::RuntimeApiInvoker> runtime_invoker;  // set in Runtime API mode
-  std::unique_ptr<lambda::Invoker> in_process_invoker;         // set in process
+  std::unique_ptr<lambda::RuntimeApiInvoker> runtime_invoker;
+  std::unique_ptr<lambda::Invoker> in_process_invoker;
+  std::unique_ptr<lambda::RoutingInvoker> router;  // each version to the one its code needs
 
   std::unique_ptr<apigw::RouteTableHolder> routes;
   std::unique_ptr<SeededRandom> random;
@@ -106,9 +110,7 @@ struct App::Parts {
   std::unique_ptr<control::Redeployer> redeployer;
 
   bool runtime_api() const { return options.invoke_mode == Options::InvokeMode::kRuntimeApi; }
-  lambda::Invoker& invoker() {
-    return runtime_invoker ? static_cast<lambda::Invoker&>(*runtime_invoker) : *in_process_invoker;
-  }
+  lambda::Invoker& invoker() { return *router; }
 
   // The services of --aws-port, told apart as AWS does (aws::AwsEndpoint). One entry a service.
   std::vector<std::shared_ptr<aws::AwsService>> aws_services() {
@@ -147,14 +149,13 @@ std::optional<Error> App::Parts::bind(const Options& o) {
 std::optional<Error> App::Parts::build_functions(lambda_runtime::HandlerRegistry handlers) {
   lambda::StoreOptions store_options;
   store_options.aws_endpoint_url = aws_url;
-  if (runtime_api()) {
+  if (options.invoke_mode == Options::InvokeMode::kInProcess) {
+    store_options.resolve_code = lambda::builtin_code_resolver(handlers);
+  } else {
     artifacts = std::make_unique<lambda::CodeArtifacts>(options.base_dir);
     artifacts->prefetch(stack);
-    store_options.resolve_code = [this](const tmpl::Stack& s, const tmpl::FunctionSpec& f) {
-      return artifacts->resolve(s, f);
-    };
-  } else {
-    store_options.resolve_code = lambda::builtin_code_resolver(handlers);
+    store_options.resolve_code =
+        function_code_resolver(options.invoke_mode, handlers, *artifacts, commands);
   }
   if (!options.env_vars_path.empty()) {
     auto env_vars = lambda::read_env_vars_file(options.env_vars_path);
@@ -164,12 +165,10 @@ std::optional<Error> App::Parts::build_functions(lambda_runtime::HandlerRegistry
   auto built = lambda::FunctionStore::build(stack, store_options);
   if (!built.ok()) return bad_input(built.error().message);
   functions = std::move(built).value();
-  if (runtime_api()) {
-    runtime_invoker = std::make_unique<lambda::RuntimeApiInvoker>(
-        io, spawner, lambda::RuntimeApiLimits{}, &recycler);
-  } else {
-    in_process_invoker = std::make_unique<lambda::InProcessInvoker>(io.get_executor(), &recycler);
-  }
+  runtime_invoker = std::make_unique<lambda::RuntimeApiInvoker>(
+      io, spawner, lambda::RuntimeApiLimits{}, &recycler);
+  in_process_invoker = std::make_unique<lambda::InProcessInvoker>(io.get_executor(), &recycler);
+  router = std::make_unique<lambda::RoutingInvoker>(*in_process_invoker, *runtime_invoker);
   return std::nullopt;
 }
 
@@ -234,6 +233,9 @@ int App::run() {
         "Invoke mode runtime-api: each function's bootstrap runs as a child process over "
         "the Lambda Runtime API" +
         (unpacked.empty() ? std::string() : "; packages unpacked in " + unpacked));
+  } else if (p.artifacts) {
+    if (auto line = runtime_line(*p.functions->snapshot(), p.artifacts->private_dir()))
+      log::info(*line);
   }
   for (const auto& line : startup_lines(stack, *p.routes->load(), p.api_url)) log::info(line);
 
@@ -258,7 +260,7 @@ int App::run() {
   IoThreads io_threads(p.io);
   io_threads.start();
   const std::size_t stuck = io_threads.join();
-  std::size_t processes = p.runtime_invoker ? p.runtime_invoker->environments().size() : 0;
+  std::size_t processes = p.runtime_invoker->environments().size();
   p.runtime_invoker.reset();  // kills and reaps every bootstrap
   std::uint64_t invocations = 0;
   for (const auto& function : p.functions->snapshot()->functions)
@@ -267,8 +269,9 @@ int App::run() {
             std::to_string(p.api_listener->served() + p.aws_listener->served()) +
             " HTTP responses, " + std::to_string(invocations) + " invocations, " +
             std::to_string(p.engine->list().size()) + " deployments" +
-            (p.runtime_api() ? ", " + std::to_string(processes) + " bootstrap process(es) stopped"
-                             : std::string()));
+            (processes > 0 || p.runtime_api()
+                 ? ", " + std::to_string(processes) + " runtime process(es) stopped"
+                 : std::string()));
   if (stuck > 0) {
     // Their threads are inside the io_context and the objects above: exit without destroying
     // them under those threads.

@@ -20,10 +20,13 @@ struct Options {
   std::string stack_name;         // "" = the template's folder name
   std::optional<std::uint64_t> seed;  // weighted alias routing; none = seeded from the clock
   double time_scale = 1.0;        // virtual seconds per real second for deployments (> 0)
-  // How functions run: handlers compiled into the emulator, or each function's own `bootstrap`
-  // as a child process over the Lambda Runtime API (docs/runtime-api.md).
-  enum class InvokeMode { kInProcess, kRuntimeApi };
-  InvokeMode invoke_mode = InvokeMode::kInProcess;
+  // How functions run (docs/runtimes.md). kAuto decides per function (app/function_code.h): a
+  // handler built into the emulator in process, a provided.* function's `bootstrap`, python3.x and
+  // nodejs functions through the emulator's runtime loops, each over the Lambda Runtime API.
+  // kInProcess runs every function in process (each must be built in); kRuntimeApi runs provided
+  // functions' bootstraps even when a handler of that name is built in.
+  enum class InvokeMode { kAuto, kInProcess, kRuntimeApi };
+  InvokeMode invoke_mode = InvokeMode::kAuto;
   std::string base_dir;           // where relative CodeUris start ("" = the template's folder)
   bool help = false;              // the command line's own flags: print and exit
   bool version = false;

@@ -1,5 +1,7 @@
 #include "emulator/app/startup_report.h"
 
+#include <algorithm>
+
 namespace emu::app {
 
 std::string local_url_for(const tmpl::Stack& stack, const std::string& value,
@@ -63,6 +65,30 @@ std::vector<std::string> next_steps(const tmpl::Stack& stack, const apigw::Route
                   " (after editing the template or rebuilding code: emulator deploy); "
                   "stop with Ctrl-C");
   return lines;
+}
+
+std::optional<std::string> runtime_line(const lambda::FunctionStore::Snapshot& functions,
+                                        const std::string& unpacked) {
+  // "python3.11 with /usr/bin/python3" -> its functions, in template order.
+  std::vector<std::pair<std::string, std::string>> groups;
+  for (const auto& function : functions.functions) {
+    const auto& latest = *function->latest;
+    if (latest.handler || !latest.unavailable.empty()) continue;
+    std::string how = latest.runtime.empty() ? std::string("provided") : latest.runtime;
+    how += latest.command.empty() ? " with its bootstrap" : " with " + latest.command.front();
+    auto group = std::find_if(groups.begin(), groups.end(),
+                              [&](const auto& g) { return g.first == how; });
+    if (group == groups.end())
+      groups.emplace_back(how, function->logical_id);
+    else
+      group->second += ", " + function->logical_id;
+  }
+  if (groups.empty()) return std::nullopt;
+  std::string line = "Runtime API (a process per warm environment): ";
+  for (std::size_t i = 0; i < groups.size(); ++i)
+    line += (i ? "; " : "") + groups[i].first + " for " + groups[i].second;
+  if (!unpacked.empty()) line += "; packages unpacked in " + unpacked;
+  return line;
 }
 
 }  // namespace emu::app

@@ -3,10 +3,12 @@
 // template's Outputs with the local URL beside each API Gateway URL.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "emulator/apigateway/route_table.h"
+#include "emulator/lambda/model/function_store.h"
 #include "emulator/template/stack.h"
 
 namespace emu::app {
@@ -21,6 +23,13 @@ std::vector<std::string> next_steps(const tmpl::Stack& stack, const apigw::Route
 
 // The warning printed when there is no route at all: why every request will be refused.
 std::string no_routes_warning(const std::string& base_url);
+
+// How the functions that do not run in process run, grouped by runtime: "Runtime API (a
+// process per warm environment): python3.11 with /usr/bin/python3 for WhoDisFunction,
+// OleOleOleFunction; provided.al2023 with its bootstrap for EchoFunction; packages unpacked in
+// DIR". nullopt when every function runs in process. `unpacked`: "" when no zip was unpacked.
+std::optional<std::string> runtime_line(const lambda::FunctionStore::Snapshot& functions,
+                                        const std::string& unpacked);
 
 // "1 function", "2 functions".
 std::string counted(std::size_t count, const char* one, const char* many);

@@ -32,9 +32,11 @@ CodeDeploy deployments, and the AWS-compatible endpoints (Lambda, CodeDeploy).
   --stack-name S                 AWS::StackName (default: the template's folder name)
   --seed N                       makes weighted alias routing reproducible (default: from clock)
   --time-scale N                 virtual seconds per real second for deployments (default 1)
-  --invoke-mode MODE             in-process (default: handlers built into the emulator) or
-                                 runtime-api (each function's bootstrap from CodeUri, as a child
-                                 process speaking the Lambda Runtime API)
+  --invoke-mode MODE             auto (default: per function, from its Runtime: python3.x and
+                                 nodejs through the emulator's runtime loops, provided.* through
+                                 its bootstrap, C++ handlers built in run in process),
+                                 in-process (only built-in handlers) or runtime-api (provided
+                                 functions' own bootstraps, never the built-in handlers)
   --base-dir DIR                 resolve relative CodeUris from DIR (default: the template's folder)
   --help                         this text
   --version                      the emulator's version
@@ -74,13 +76,15 @@ Result<Options> parse_options(const std::vector<std::string>& arguments) {
     } else if (argument == "--invoke-mode") {
       auto text = value("--invoke-mode");
       if (!text.ok()) return text.error();
-      if (text.value() == "in-process") {
+      if (text.value() == "auto") {
+        options.invoke_mode = Options::InvokeMode::kAuto;
+      } else if (text.value() == "in-process") {
         options.invoke_mode = Options::InvokeMode::kInProcess;
       } else if (text.value() == "runtime-api") {
         options.invoke_mode = Options::InvokeMode::kRuntimeApi;
       } else {
         return usage_error("--invoke-mode " + text.value() +
-                           ": expected in-process or runtime-api");
+                           ": expected auto, in-process or runtime-api");
       }
     } else if (argument == "--base-dir" || argument == "-s") {
       auto text = value("--base-dir");

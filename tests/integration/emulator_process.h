@@ -98,6 +98,15 @@ inline bool runtime_api_mode() { return invoke_mode() == InvokeMode::kRuntimeApi
 // The arguments that select the suite's invoke mode for `template_path` (empty in process).
 std::vector<std::string> invoke_mode_arguments(const std::string& template_path);
 
+// For a test whose emulator does not depend on the suite's invoke mode (its own --invoke-mode, or
+// a template of Python and Node.js functions, which run the same in both): it would run twice
+// alike, so it runs in the default pass only.
+#define DEFAULT_PASS_ONLY()                                                   \
+  if (it::runtime_api_mode()) {                                               \
+    MESSAGE("runs in the suite's default pass only (the same in both passes)"); \
+    return;                                                                   \
+  }
+
 // The emulator serving a template on free ports (--port 0 --aws-port 0), ready to accept requests
 // once the constructor returns.
 class EmulatorProcess {

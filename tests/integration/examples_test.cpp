@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "emulator_process.h"
 
@@ -18,9 +19,12 @@ struct DemoRun {
   std::string output;  // stdout then stderr
 };
 
-DemoRun run_demo(const std::string& script) {
-  it::ChildProcess child(
-      "/usr/bin/env", {"EMULATOR=" EMULATOR_BINARY, "bash", it::source_path("examples/" + script)});
+// `settings`: more VAR=value for the script (TEMPLATE=..., CANARY_ROUTE=...).
+DemoRun run_demo(const std::string& script, std::vector<std::string> settings = {}) {
+  std::vector<std::string> arguments{"EMULATOR=" EMULATOR_BINARY};
+  arguments.insert(arguments.end(), settings.begin(), settings.end());
+  arguments.insert(arguments.end(), {"bash", it::source_path("examples/" + script)});
+  it::ChildProcess child("/usr/bin/env", arguments);
   auto code = child.wait_for_exit(kDemoTimeout);
   int exit_code = code ? *code : child.stop();
   child.wait_for_output_closed(std::chrono::seconds(5));
@@ -50,4 +54,40 @@ TEST_CASE("rollback demo: a failed post-traffic hook rolls oleoleole back and de
   CHECK(contains(run.output, "Failed: HOOK_EXECUTION_FAILURE"));
   CHECK(contains(run.output, "live is back on version 1"));
   CHECK(contains(run.output, "PASS: the failed post-traffic hook rolled oleoleole back"));
+}
+
+// The seed's application as it was written: Python handlers, hooks with boto3 (issue 14).
+TEST_CASE("canary demo on the original Python app: /whodis goes 100/0, about 90/10, then 0/100") {
+  DEFAULT_PASS_ONLY();
+  auto run = run_demo("canary-demo.sh",
+                      {"TEMPLATE=" + it::source_path("examples/sam-python/template.yaml")});
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  CHECK(contains(run.output, "weights: v1 90% | v2 10%"));
+  CHECK(contains(run.output, "All 2 deployments succeeded."));
+  CHECK(contains(run.output, "PASS: canary 100/0 -> "));
+}
+
+TEST_CASE("rollback demo on the original Python app: its boto3 post-traffic hook rolls back") {
+  DEFAULT_PASS_ONLY();
+  auto run = run_demo("rollback-demo.sh",
+                      {"TEMPLATE=" + it::source_path("examples/sam-python/template.yaml")});
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  CHECK(contains(run.output, "emulator deploy exited with 1"));
+  CHECK(contains(run.output, "Failed: HOOK_EXECUTION_FAILURE"));
+  CHECK(contains(run.output, "live is back on version 1"));
+  CHECK(contains(run.output, "PASS: the failed post-traffic hook rolled oleoleole back"));
+}
+
+TEST_CASE("canary demo on the Node.js example: a pre-traffic hook, then 10 % of /hello") {
+  DEFAULT_PASS_ONLY();
+  auto run = run_demo("canary-demo.sh",
+                      {"TEMPLATE=" + it::source_path("examples/sam-node/template.yaml"),
+                       "CANARY_ROUTE=hello"});
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  CHECK(contains(run.output, "weights: v1 90% | v2 10%"));
+  CHECK(contains(run.output, "The deployment succeeded."));
+  CHECK(contains(run.output, "PASS: canary 100/0 -> "));
 }

@@ -16,6 +16,7 @@
 #include "aws_cli.h"
 #include "emulator_process.h"
 #include "http_client.h"
+#include "lambda_invoke.h"
 #include "templates.h"
 
 namespace {
@@ -29,12 +30,6 @@ using namespace std::chrono_literals;
     return;                                                                       \
   }
 
-std::size_t count(const std::string& text, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-  return n;
-}
-
 // The pids of "[<logical id>] started bootstrap (pid N)" lines, in order.
 std::vector<pid_t> bootstrap_pids(const std::string& out, const std::string& logical_id) {
   std::vector<pid_t> pids;
@@ -46,39 +41,10 @@ std::vector<pid_t> bootstrap_pids(const std::string& out, const std::string& log
 
 bool alive(pid_t pid) { return ::kill(pid, 0) == 0; }
 
-// Waits (up to 5 s) until stdout holds `needle` at least `n` times.
-bool wait_for_count(it::EmulatorProcess& emulator, const std::string& needle, std::size_t n) {
-  for (int i = 0; i < 250; ++i) {
-    if (count(emulator.stdout_text(), needle) >= n) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return false;
-}
-
-// Lambda's Invoke through the emulator's AWS endpoint, with the log tail.
-it::HttpResponse invoke(it::EmulatorProcess& emulator, const std::string& function,
-                        const std::string& payload = "{}") {
-  return it::request("POST",
-                     it::aws_endpoint_of(emulator) + "/2015-03-31/functions/" + function +
-                         "/invocations",
-                     {{"X-Amz-Log-Type", "Tail"}, {"Content-Type", "application/json"}}, payload,
-                     20s);
-}
-
-std::string decoded_tail(const it::HttpResponse& response) {
-  static const std::string alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string in = response.header("X-Amz-Log-Result"), out;
-  int bits = 0;
-  unsigned value = 0;
-  for (char c : in) {
-    auto pos = alphabet.find(c);
-    if (pos == std::string::npos) break;
-    value = (value << 6) | static_cast<unsigned>(pos);
-    if ((bits += 6) >= 8) out.push_back(static_cast<char>((value >> (bits -= 8)) & 0xff));
-  }
-  return out;
-}
+using it::count;
+using it::decoded_tail;
+using it::invoke;
+using it::wait_for_count;
 
 it::EmulatorProcess runtime_faults() { return it::EmulatorProcess(it::test_template("runtime-faults.yaml")); }
 
@@ -255,7 +221,7 @@ TEST_CASE("runtime-api: shutdown stops every bootstrap and says how many") {
   pids.insert(pids.end(), more.begin(), more.end());
   REQUIRE(pids.size() == 2);
   CHECK(emulator.stop() == 0);
-  CHECK(emulator.stdout_text().find("2 bootstrap process(es) stopped") != std::string::npos);
+  CHECK(emulator.stdout_text().find("2 runtime process(es) stopped") != std::string::npos);
   for (pid_t pid : pids) CHECK_FALSE(alive(pid));
 }
 

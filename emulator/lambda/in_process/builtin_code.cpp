@@ -17,7 +17,7 @@ CodeResolver builtin_code_resolver(lambda_runtime::HandlerRegistry handlers) {
                        spec.code_uri + "\") is built into this emulator. In-process mode runs " +
                        "the handler whose name is CodeUri's file name without .zip; built in: " +
                        lambda_runtime::handler_names(handlers) + ". To run the package itself, " +
-                       "use --invoke-mode runtime-api." + runtime_support_note(spec.runtime)};
+                       "leave --invoke-mode at its default (auto)."};
     }
     code.handler = builtin->handler;
     // The code is the emulator's own, so its identity is the handler's name.

@@ -12,9 +12,12 @@ std::string package_name(const std::string& code_uri) {
 
 std::string runtime_support_note(const std::string& runtime) {
   if (runtime.empty() || runtime.starts_with("provided")) return "";
-  return " Runtime " + runtime + " is not run by this emulator yet: it runs C++ handlers built "
-         "into it (in-process mode) and the `bootstrap` programs of provided.al2023 and "
-         "provided.al2 functions (--invoke-mode runtime-api); see docs/runtime-api.md.";
+  if (runtime.starts_with("python3") || runtime.starts_with("nodejs"))
+    return " Runtime " + runtime + " runs through the emulator's own runtime loop, with no " +
+           "`bootstrap`: leave --invoke-mode at its default (auto); see docs/runtimes.md.";
+  return " Runtime " + runtime + " is not run by this emulator: it runs python3.x, nodejs18.x " +
+         "and later, the `bootstrap` programs of provided.al2023 and provided.al2 functions, " +
+         "and C++ handlers built into it; see docs/runtimes.md.";
 }
 
 }  // namespace emu::lambda

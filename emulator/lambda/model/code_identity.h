@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "emulator/core/result.h"
 #include "emulator/template/stack.h"
@@ -18,7 +19,12 @@ struct CodeIdentity {
   lambda_runtime::Handler handler = nullptr;   // in-process: the built-in handler
   std::string code_sha256;                     // base64 SHA-256 (Lambda's CodeSha256)
   long long code_size = 0;                     // bytes
-  std::string code_dir;                        // Runtime API mode: the folder holding `bootstrap`
+  std::string code_dir;                        // Runtime API: the task root (holds `bootstrap`)
+  // Runtime API: what runs in the task root, argv[0] absolute ({python3, -u, loop.py}); empty =
+  // the task root's own `bootstrap`.
+  std::vector<std::string> command;
+  // Non-empty when the function cannot run here: why (its invocations fail with it).
+  std::string unavailable;
 };
 
 // Resolves one function's code. Errors point at CodeUri in the template (file:line:column).
@@ -29,9 +35,9 @@ using CodeResolver =
 // whodis; a folder's own name).
 std::string package_name(const std::string& code_uri);
 
-// For an error about a function's code: "" when the emulator runs `runtime` (provided.al2023,
-// provided.al2, or none given), else a sentence saying it does not run that runtime yet and what it
-// does run (docs/runtime-api.md).
+// For an error about a function's code that needs a `bootstrap` or a built-in handler: "" for
+// provided.al2023, provided.al2 or none, else a sentence saying how that runtime runs here (python
+// and nodejs: through the emulator's loop in the default mode) or that it does not.
 std::string runtime_support_note(const std::string& runtime);
 
 }  // namespace emu::lambda

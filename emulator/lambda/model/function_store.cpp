@@ -40,6 +40,10 @@ std::map<std::string, std::string> runtime_environment(const FunctionVersion& ve
       {"LAMBDA_RUNTIME_DIR", version.code_dir.empty() ? "/var/runtime" : version.code_dir},
       {"TZ", ":UTC"},
   };
+  // "The runtime identifier, prefixed by AWS_Lambda_ ... not defined for OS-only runtimes"
+  // (developer guide, "Defined runtime environment variables").
+  if (!version.runtime.empty() && version.runtime.rfind("provided", 0) != 0)
+    env["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + version.runtime;
   if (!options.aws_endpoint_url.empty()) env["AWS_ENDPOINT_URL"] = options.aws_endpoint_url;
   // The function's own variables win, except over those Lambda reserves (it refuses to let a
   // function set its credentials or the runtime's own names).
@@ -79,6 +83,8 @@ Result<FunctionVersion> latest_from_spec(const tmpl::Stack& stack, const tmpl::F
   base.package = code->package;
   base.handler = code->handler;
   base.code_dir = code->code_dir;
+  base.command = code->command;
+  base.unavailable = code->unavailable;
   base.handler_name = spec.handler;
   base.runtime = spec.runtime;
   base.role = role_arn(stack, spec);

@@ -19,7 +19,9 @@ struct FunctionVersion {
   std::string version;            // "$LATEST", "1", "2", ...
   std::string function_arn;       // unqualified: arn:aws:lambda:<region>:<account>:function:<name>
   std::string package;            // built-in handler name (CodeUri file name without .zip)
-  std::string code_dir;           // Runtime API mode: the folder with `bootstrap` ("" in process)
+  std::string code_dir;           // Runtime API: the task root ("" in process)
+  std::vector<std::string> command;  // Runtime API: what runs there (empty = its `bootstrap`)
+  std::string unavailable;        // why this version cannot run here ("" = it can)
   lambda_runtime::Handler handler = nullptr;
   std::string handler_name;       // the Handler property, "bootstrap"
   std::string runtime;            // "provided.al2023"

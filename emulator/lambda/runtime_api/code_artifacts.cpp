@@ -207,15 +207,15 @@ void CodeArtifacts::prefetch(const tmpl::Stack& stack) {
 }
 
 Result<CodeIdentity> CodeArtifacts::resolve(const tmpl::Stack& stack,
-                                            const tmpl::FunctionSpec& spec) {
+                                            const tmpl::FunctionSpec& spec, bool needs_bootstrap) {
   const std::string where = spec.code_uri_where.to_string() + ": Resources." + spec.logical_id +
                             ".Properties.CodeUri";
   CodeIdentity code;
   code.package = package_name(spec.code_uri);
   if (spec.code_uri.rfind("s3://", 0) == 0)
     return Error{"TemplateError",
-                 where + ": \"" + spec.code_uri + "\" is in S3; --invoke-mode runtime-api runs " +
-                     "local code only: point CodeUri at a zip or a folder with a bootstrap"};
+                 where + ": \"" + spec.code_uri + "\" is in S3; the emulator runs local code " +
+                     "only: point CodeUri at a zip or a folder (sam build's, or your sources)"};
   fs::path path = path_of(stack, spec);
   std::error_code ec;
   if (!fs::exists(path, ec)) {
@@ -239,7 +239,7 @@ Result<CodeIdentity> CodeArtifacts::resolve(const tmpl::Stack& stack,
     code.code_dir = zip->folder;
   }
   while (code.code_dir.size() > 1 && code.code_dir.back() == '/') code.code_dir.pop_back();
-  if (!executable(fs::path(code.code_dir) / "bootstrap")) {
+  if (needs_bootstrap && !executable(fs::path(code.code_dir) / "bootstrap")) {
     std::string note = runtime_support_note(spec.runtime);
     return Error{"TemplateError",
                  where + ": " + path.string() + " has no executable `bootstrap` at its root." +

@@ -34,7 +34,10 @@ class CodeArtifacts {
 
   // Thread-safe. Unpacks a zip at most once per content hash; a zip whose size and modification
   // time have not changed since it was last hashed is not read again.
-  Result<CodeIdentity> resolve(const tmpl::Stack& stack, const tmpl::FunctionSpec& spec);
+  // `needs_bootstrap`: the folder must hold an executable `bootstrap` (provided runtimes; a
+  // managed runtime's loop is the emulator's own).
+  Result<CodeIdentity> resolve(const tmpl::Stack& stack, const tmpl::FunctionSpec& spec,
+                               bool needs_bootstrap = true);
 
   // Hashes and unpacks every zip the stack's functions name, in parallel (one thread per zip),
   // so that start-up costs the slowest zip rather than their sum. Errors are left for resolve()

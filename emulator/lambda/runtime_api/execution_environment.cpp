@@ -149,7 +149,14 @@ Result<std::shared_ptr<ExecutionEnvironment>> ExecutionEnvironment::start(
   const std::string api = "127.0.0.1:" + std::to_string(state->server->port());
 
   SpawnSpec spec;
-  spec.program = version->code_dir + "/bootstrap";
+  // A provided runtime's own `bootstrap`, or the emulator's loop of a managed runtime
+  // (app/function_code.h) in the task root.
+  if (version->command.empty()) {
+    spec.program = version->code_dir + "/bootstrap";
+  } else {
+    spec.program = version->command.front();
+    spec.arguments.assign(version->command.begin() + 1, version->command.end());
+  }
   spec.working_directory = version->code_dir;
   spec.environment = bootstrap_environment(*version, api);
   auto child = spawner.spawn(spec);
@@ -165,7 +172,8 @@ Result<std::shared_ptr<ExecutionEnvironment>> ExecutionEnvironment::start(
   auto backend = make_environment_backend(env);
   s.server->start(std::make_shared<RuntimeApiHandler>(backend));
   s.backend_keepalive = backend;
-  log::info(function_line(*version, "started bootstrap (pid " + std::to_string(s.child->pid()) +
+  const std::string what = version->command.empty() ? "bootstrap" : version->runtime + " runtime";
+  log::info(function_line(*version, "started " + what + " (pid " + std::to_string(s.child->pid()) +
                                         ") for version " + version->version + ", Runtime API " +
                                         api + ", code " + version->code_dir));
   if (s.out.is_open()) read_stream(env, true);
