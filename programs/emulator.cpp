@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (options->version) {
-    std::cout << "emulator " << EMULATOR_VERSION << "\n";
+    std::cout << emu::cli::version_text();
     return 0;
   }
   return emu::cli::serve(options.value(), functions::builtin_handlers());

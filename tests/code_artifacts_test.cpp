@@ -123,7 +123,7 @@ TEST_CASE("code: missing, S3, not executable and not-a-zip are errors at CodeUri
   REQUIRE_FALSE(r1.ok());
   CHECK(r1.error().message.rfind(where, 0) == 0);
   CHECK(r1.error().message.find("does not exist") != std::string::npos);
-  CHECK(r1.error().message.find("--target package") != std::string::npos);
+  CHECK(r1.error().message.find("--target lambda_zips") != std::string::npos);
 
   auto s3 = project.stack("s3://bucket/key.zip");
   auto r2 = artifacts.resolve(s3, s3.functions[0]);

@@ -281,7 +281,7 @@ run_invocation() {
 for name in "$@"; do
   zip="$package_dir/$name.zip"
   if [ ! -f "$zip" ]; then
-    fail "$zip does not exist (cmake --build BUILD_DIR --target package)"
+    fail "$zip does not exist (cmake --build BUILD_DIR --target lambda_zips)"
     continue
   fi
 

@@ -332,6 +332,80 @@ TEST_CASE("template: no prefix or byte change of template.yaml makes the loader 
   CHECK(loaded > 0);
 }
 
+TEST_CASE("template: Layers: a Ref to a LayerVersion of the template gives its ContentUri, an ARN a warning") {
+  const Stack stack = load_ok(R"(
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    Handler: app.handler
+Resources:
+  Shared:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: layers/shared/
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Layers:
+        - !Ref Shared
+        - arn:aws:lambda:us-east-1:123456789012:layer:elsewhere:3
+)");
+  REQUIRE(stack.functions.size() == 1);
+  const auto& layers = stack.functions[0].layers;
+  REQUIRE(layers.size() == 2);
+  CHECK(layers[0].layer_logical_id == "Shared");
+  CHECK(layers[0].content_uri == "layers/shared/");
+  CHECK(layers[0].arn.empty());
+  CHECK(layers[0].where.line == 17);
+  CHECK(layers[1].layer_logical_id.empty());
+  CHECK(layers[1].arn == "arn:aws:lambda:us-east-1:123456789012:layer:elsewhere:3");
+  bool warned = false;
+  for (const auto& warning : stack.warnings)
+    warned = warned || (warning.find("t.yaml:18:11: Resources.Fn.Properties.Layers[1]: layer "
+                                     "arn:aws:lambda:us-east-1:123456789012:layer:elsewhere:3 is "
+                                     "not in this template") != std::string::npos);
+  CHECK(warned);
+  // The layer resource is served through its functions, not listed as not emulated.
+  for (const auto& other : stack.not_emulated) CHECK(other.logical_id != "Shared");
+}
+
+TEST_CASE("template: Layers: a layer without ContentUri, or Layers that is not a list, is an error") {
+  auto no_content = load(R"(
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Shared:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      LayerName: shared
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Runtime: python3.12
+      Handler: app.handler
+      Layers: [!Ref Shared]
+)");
+  REQUIRE_FALSE(no_content.ok());
+  CHECK(no_content.error().message.find("t.yaml:4:3: Resources.Shared: a layer needs ContentUri") !=
+        std::string::npos);
+  auto not_a_list = load(R"(
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Runtime: python3.12
+      Handler: app.handler
+      Layers: arn:aws:lambda:us-east-1:123456789012:layer:x:1
+)");
+  REQUIRE_FALSE(not_a_list.ok());
+  CHECK(not_a_list.error().message.find("Resources.Fn.Properties.Layers: expected a list of layers") !=
+        std::string::npos);
+}
+
 TEST_SUITE_END();
 
 TEST_CASE("template: Api properties that change answers but are not emulated are each named with "

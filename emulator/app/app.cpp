@@ -9,7 +9,9 @@
 #include "emulator/apigateway/gateway.h"
 #include "emulator/app/drain.h"
 #include "emulator/app/function_code.h"
+#include "emulator/app/hot_reload.h"
 #include "emulator/app/startup_report.h"
+#include "emulator/app/template_choice.h"
 #include "emulator/aws/aws_endpoint.h"
 #include "emulator/codedeploy/codedeploy_api.h"
 #include "emulator/codedeploy/deployment_engine.h"
@@ -89,6 +91,7 @@ struct App::Parts {
   std::string aws_url;
   // Per-run secret a page served by the emulator sends with state changes (BrowserGuard).
   std::string console_token = ids::random_token();
+  std::vector<std::string> template_notes;  // which template is served, when not the one named
 
   // How functions run, per function (Options::invoke_mode, function_code.h): packages unpacked
   // into their folders, the interpreters that run them; the processes are the invoker's.
@@ -108,6 +111,7 @@ struct App::Parts {
   std::unique_ptr<ScaledClock> clock;
   std::unique_ptr<codedeploy::DeploymentEngine> engine;
   std::unique_ptr<control::Redeployer> redeployer;
+  std::unique_ptr<HotReload> hot_reload;  // --watch; stopped before the services it deploys to
 
   bool runtime_api() const { return options.invoke_mode == Options::InvokeMode::kRuntimeApi; }
   lambda::Invoker& invoker() { return *router; }
@@ -153,7 +157,9 @@ std::optional<Error> App::Parts::build_functions(lambda_runtime::HandlerRegistry
     store_options.resolve_code = lambda::builtin_code_resolver(handlers);
   } else {
     artifacts = std::make_unique<lambda::CodeArtifacts>(options.base_dir);
-    artifacts->prefetch(stack);
+    artifacts->prefetch(stack, [&](const tmpl::FunctionSpec& spec) {
+      return runs_from_artifacts(options.invoke_mode, handlers, spec);
+    });
     store_options.resolve_code =
         function_code_resolver(options.invoke_mode, handlers, *artifacts, commands);
   }
@@ -184,7 +190,11 @@ Result<std::unique_ptr<App>> App::build(const Options& options,
   auto parts = std::make_unique<Parts>();
   auto& p = *parts;
   p.options = options;
-  auto load_options = load_options_for(options);
+  auto choice = choose_template(options);
+  p.options.template_path = choice.path;
+  p.template_notes = choice.notes;
+  for (const auto& warning : choice.warnings) log::warn(warning);
+  auto load_options = load_options_for(p.options);
   if (!load_options.ok()) return bad_input(load_options.error().message);
   p.load_options = std::move(load_options).value();
   std::vector<std::string> warnings_before_error;
@@ -217,12 +227,23 @@ Result<std::unique_ptr<App>> App::build(const Options& options,
   p.engine = std::make_unique<codedeploy::DeploymentEngine>(*p.clock, *p.lambda);
   p.redeployer = std::make_unique<control::Redeployer>(p.load_options, p.stack, *p.routes,
                                                        *p.lambda, *p.engine);
+  if (options.watch != Options::Watch::kOff) {
+    auto mode = options.invoke_mode;
+    p.hot_reload = std::make_unique<HotReload>(
+        *p.redeployer, p.artifacts.get(),
+        [mode, handlers](const tmpl::FunctionSpec& spec) {
+          return runs_from_artifacts(mode, handlers, spec);
+        },
+        options.watch == Options::Watch::kLive ? HotReload::Mode::kLive
+                                               : HotReload::Mode::kDeploy);
+  }
   return std::unique_ptr<App>(new App(std::move(parts)));
 }
 
 int App::run() {
   auto& p = *parts_;
   const auto& stack = p.stack;
+  for (const auto& note : p.template_notes) log::info(note);
   log::info("Loaded " + p.options.template_path + ": " +
             counted(stack.functions.size(), "function", "functions") + ", " +
             counted(stack.apis.size(), "API", "APIs") + " (stack " + stack.stack_name +
@@ -251,6 +272,8 @@ int App::run() {
       }));
   log::info("AWS endpoints (Lambda API) listening on " + p.aws_url);  // tests parse this line
   log::info("  also on it: the CodeDeploy API and the emulator control API (/emulator/)");
+  // Before "listening": a change saved once the emulator answers is seen.
+  if (p.hot_reload) log::info(p.hot_reload->start());
   p.api_listener->start(std::make_shared<apigw::Gateway>(*p.routes, *p.lambda, &p.recycler));
   log::info("API Gateway listening on " + p.api_url);
   if (p.routes->load()->routes().empty()) log::warn(no_routes_warning(p.api_url));
@@ -260,6 +283,7 @@ int App::run() {
   IoThreads io_threads(p.io);
   io_threads.start();
   const std::size_t stuck = io_threads.join();
+  p.hot_reload.reset();  // no deploy from here on
   std::size_t processes = p.runtime_invoker->environments().size();
   p.runtime_invoker.reset();  // kills and reaps every bootstrap
   std::uint64_t invocations = 0;

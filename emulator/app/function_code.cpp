@@ -9,7 +9,9 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <map>
 #include <set>
+#include <vector>
 
 #include "emulator/core/log.h"
 #include "emulator/lambda/in_process/builtin_code.h"
@@ -102,6 +104,40 @@ class OnceWarnings {
   std::set<std::string> warned_;
 };
 
+// ${XDG_CACHE_HOME:-~/.cache}/sam-emulator/pycache: Python's bytecode for the functions'
+// (PYTHONPYCACHEPREFIX), kept out of the users' folders; "" without a home.
+std::string pycache_prefix() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  const char* home = std::getenv("HOME");
+  std::string cache = xdg && *xdg ? std::string(xdg)
+                      : home && *home ? std::string(home) + "/.cache"
+                                      : std::string();
+  return cache.empty() ? cache : cache + "/sam-emulator/pycache";
+}
+
+// Python reuses a .pyc while its source's size and modification time (whole seconds) match: a
+// save of the same length within a second of the last compile would run the old code. When a
+// folder Python imports from (a task root, a layer) changes content, its bytecode under the
+// prefix is removed, so the new version compiles afresh (--watch saves, `emulator deploy`).
+class StaleBytecode {
+ public:
+  // `function`: whose folder it is (functions may share one, with different layers).
+  void forget_if_changed(const std::string& function, const std::string& folder,
+                         const std::string& digest) {
+    std::lock_guard lock(mutex_);
+    auto [known, added] = digests_.emplace(function + "\n" + folder, digest);
+    if (added || known->second == digest) return;
+    known->second = digest;
+    std::string prefix = pycache_prefix();
+    std::error_code ec;
+    if (!prefix.empty() && !folder.empty()) fs::remove_all(prefix + folder, ec);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::string> digests_;  // function, folder -> digest last resolved
+};
+
 lambda::CodeIdentity unavailable(const tmpl::FunctionSpec& spec, std::string reason) {
   lambda::CodeIdentity code;
   code.package = lambda::package_name(spec.code_uri);
@@ -140,6 +176,52 @@ lambda::CodeIdentity cannot_run(OnceWarnings& once, const tmpl::FunctionSpec& sp
   return unavailable(spec, reason);
 }
 
+// "a:b:c" from the non-empty parts.
+std::string search_path(const std::vector<std::string>& parts) {
+  std::string joined;
+  for (const auto& part : parts) {
+    if (part.empty()) continue;
+    if (!joined.empty()) joined += ':';
+    joined += part;
+  }
+  return joined;
+}
+
+// Where each runtime finds a layer's content (AWS Lambda developer guide, "Layer paths for each
+// Lambda runtime": python and python/lib/python3.x/site-packages on sys.path, nodejs/node_modules
+// and nodejs/nodeNN/node_modules on NODE_PATH, bin on PATH, lib on LD_LIBRARY_PATH). Lambda
+// extracts the layers into /opt in order, a later one's files over an earlier one's; here each
+// stays in its own folder and the later one comes first on each path. Python's bytecode caches go
+// to the emulator's cache instead of into the user's folders.
+std::map<std::string, std::string> runtime_paths(const RuntimeName& runtime,
+                                                 const std::vector<std::string>& layers,
+                                                 const std::string& task_root) {
+  std::vector<std::string> later_first(layers.rbegin(), layers.rend());
+  std::vector<std::string> bin, lib{task_root, task_root + "/lib"}, python, node;
+  for (const auto& layer : later_first) {
+    bin.push_back(layer + "/bin");
+    lib.push_back(layer + "/lib");
+    python.push_back(layer + "/python");
+    python.push_back(layer + "/python/lib/python" + std::to_string(runtime.major) + "." +
+                     std::to_string(runtime.minor) + "/site-packages");
+    node.push_back(layer + "/nodejs/node" + std::to_string(runtime.major) + "/node_modules");
+    node.push_back(layer + "/nodejs/node_modules");
+  }
+  std::map<std::string, std::string> environment;
+  if (!layers.empty()) {
+    bin.push_back("/usr/local/bin:/usr/bin:/bin");
+    environment["PATH"] = search_path(bin);
+    environment["LD_LIBRARY_PATH"] = search_path(lib);
+  }
+  if (runtime.family == Family::kPython) {
+    if (!python.empty()) environment["PYTHONPATH"] = search_path(python);
+    if (auto prefix = pycache_prefix(); !prefix.empty()) environment["PYTHONPYCACHEPREFIX"] = prefix;
+  } else if (runtime.family == Family::kNode && !node.empty()) {
+    environment["NODE_PATH"] = search_path(node);
+  }
+  return environment;
+}
+
 }  // namespace
 
 std::string Interpreter::version() const {
@@ -171,12 +253,31 @@ const Interpreter& RuntimeCommands::node() {
   return node_;
 }
 
+bool runs_from_artifacts(Options::InvokeMode mode, lambda_runtime::HandlerRegistry handlers,
+                         const tmpl::FunctionSpec& spec) {
+  if (mode == Options::InvokeMode::kInProcess) return false;
+  const RuntimeName runtime = parse_runtime(spec.runtime);
+  switch (runtime.family) {
+    case Family::kProvided:
+      return mode == Options::InvokeMode::kRuntimeApi ||
+             !lambda_runtime::find_handler(handlers, lambda::package_name(spec.code_uri));
+    case Family::kPython:
+      return true;
+    case Family::kNode:
+      return runtime.major >= 18;
+    case Family::kOther:
+      return false;
+  }
+  return false;
+}
+
 lambda::CodeResolver function_code_resolver(Options::InvokeMode mode,
                                             lambda_runtime::HandlerRegistry handlers,
                                             lambda::CodeArtifacts& artifacts,
                                             RuntimeCommands& commands) {
   auto builtin = lambda::builtin_code_resolver(handlers);
   auto once = std::make_shared<OnceWarnings>();
+  auto bytecode = std::make_shared<StaleBytecode>();
   return [=, &artifacts, &commands](const tmpl::Stack& stack,
                                     const tmpl::FunctionSpec& spec) -> Result<lambda::CodeIdentity> {
     if (mode == Options::InvokeMode::kInProcess) return builtin(stack, spec);
@@ -185,7 +286,9 @@ lambda::CodeResolver function_code_resolver(Options::InvokeMode mode,
       if (mode == Options::InvokeMode::kAuto &&
           lambda_runtime::find_handler(handlers, lambda::package_name(spec.code_uri)))
         return builtin(stack, spec);
-      return artifacts.resolve(stack, spec, /*needs_bootstrap=*/true);
+      auto code = artifacts.resolve(stack, spec, /*needs_bootstrap=*/true);
+      if (code.ok()) code->environment = runtime_paths(runtime, code->layer_dirs, code->code_dir);
+      return code;
     }
     if (runtime.family == Family::kOther || (runtime.family == Family::kNode && runtime.major < 18)) {
       return cannot_run(*once, spec,
@@ -209,10 +312,16 @@ lambda::CodeResolver function_code_resolver(Options::InvokeMode mode,
     }
     auto code = artifacts.resolve(stack, spec, /*needs_bootstrap=*/false);
     if (!code.ok()) return code;
-    if (python)
+    code->environment = runtime_paths(runtime, code->layer_dirs, code->code_dir);
+    if (python) {
       code->command = {interpreter.path, "-u", dir + "/python/bootstrap.py"};
-    else
+      bytecode->forget_if_changed(spec.logical_id, code->code_dir, code->code_sha256);
+      for (const auto& layer : code->layer_dirs)
+        bytecode->forget_if_changed(spec.logical_id, layer, code->layers_sha256);
+    }
+    else {
       code->command = {interpreter.path, dir + "/nodejs/bootstrap.js"};
+    }
     const bool newer = runtime.major > interpreter.major ||
                        (python && runtime.major == interpreter.major && runtime.minor > interpreter.minor);
     if (newer) {

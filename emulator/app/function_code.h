@@ -49,6 +49,11 @@ class RuntimeCommands {
   Interpreter python_, node_;
 };
 
+// True when `spec`'s code comes from CodeArtifacts in `mode` (false for a built-in handler and
+// for a runtime that cannot run here): what start-up prefetches.
+bool runs_from_artifacts(Options::InvokeMode mode, lambda_runtime::HandlerRegistry handlers,
+                         const tmpl::FunctionSpec& spec);
+
 // The CodeResolver for `mode`: built-in handlers from `handlers`, packages and folders through
 // `artifacts`, interpreters from `commands`. A function whose runtime is newer than the local
 // interpreter, or cannot run here, is warned about once. All must outlive the resolver.

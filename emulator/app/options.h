@@ -11,6 +11,8 @@ namespace emu::app {
 
 struct Options {
   std::string template_path = "template.yaml";
+  bool template_given = false;    // named on the command line (else SAM's search, template_choice.h)
+  bool use_sam_build = true;      // serve .aws-sam/build/template.yaml when it exists
   std::string host = "127.0.0.1";
   std::uint16_t port = 3000;      // API Gateway; 0 picks a free port
   std::uint16_t aws_port = 3001;  // AWS-compatible endpoints (Lambda, CodeDeploy); 0 = free port
@@ -28,6 +30,10 @@ struct Options {
   enum class InvokeMode { kAuto, kInProcess, kRuntimeApi };
   InvokeMode invoke_mode = InvokeMode::kAuto;
   std::string base_dir;           // where relative CodeUris start ("" = the template's folder)
+  // --watch: a change to the template or to a function's code deploys again (app/hot_reload.h):
+  // at once (kLive), or through each DeploymentPreference (kDeploy, --watch-deploy).
+  enum class Watch { kOff, kLive, kDeploy };
+  Watch watch = Watch::kOff;
   bool help = false;              // the command line's own flags: print and exit
   bool version = false;
 };

@@ -22,7 +22,10 @@ std::string usage() {
 Runs a SAM template locally: API Gateway routes, Lambda functions with versions and aliases,
 CodeDeploy deployments, and the AWS-compatible endpoints (Lambda, CodeDeploy).
 
-  TEMPLATE                       SAM template to serve (default: template.yaml)
+  TEMPLATE                       SAM template to serve (default: .aws-sam/build/template.yaml
+                                 when sam build made one, else template.yaml|yml|json here)
+  --ignore-sam-build             serve TEMPLATE's sources even when .aws-sam/build/ holds
+                                 sam build's output beside it
   --port N                       API Gateway port (default 3000; 0 picks a free port)
   --aws-port N                   AWS-compatible endpoints' port (default 3001; 0 = free port)
   --host ADDR                    address to bind (default 127.0.0.1)
@@ -38,6 +41,10 @@ CodeDeploy deployments, and the AWS-compatible endpoints (Lambda, CodeDeploy).
                                  in-process (only built-in handlers) or runtime-api (provided
                                  functions' own bootstraps, never the built-in handlers)
   --base-dir DIR                 resolve relative CodeUris from DIR (default: the template's folder)
+  --watch                        hot reload: a saved change to the template or a function's code
+                                 deploys again, live at once (as sam sync --watch)
+  --watch-deploy                 the same, through each function's DeploymentPreference (canary,
+                                 hooks, rollback)
   --help                         this text
   --version                      the emulator's version
 )";
@@ -61,6 +68,12 @@ Result<Options> parse_options(const std::vector<std::string>& arguments) {
       options.help = true;
     } else if (argument == "--version") {
       options.version = true;
+    } else if (argument == "--watch") {
+      if (options.watch == Options::Watch::kOff) options.watch = Options::Watch::kLive;
+    } else if (argument == "--watch-deploy") {
+      options.watch = Options::Watch::kDeploy;
+    } else if (argument == "--ignore-sam-build") {
+      options.use_sam_build = false;
     } else if (argument == "--port") {
       if (auto r = port_value("--port", options.port); !r.ok()) return r.error();
     } else if (argument == "--aws-port") {
@@ -116,6 +129,7 @@ Result<Options> parse_options(const std::vector<std::string>& arguments) {
       return usage_error("unknown option " + argument);
     } else if (!have_template) {
       options.template_path = argument;
+      options.template_given = true;
       have_template = true;
     } else {
       return usage_error("unexpected argument " + argument + " (only one TEMPLATE is served)");

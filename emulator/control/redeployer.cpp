@@ -151,7 +151,7 @@ Result<DeployOutcome> Redeployer::deploy(const DeployRequest& request) {
     change.to_version = published.value()->version;
 
     const auto& preference = spec.deployment_preference;
-    if (preference && preference->enabled) {
+    if (preference && preference->enabled && request.use_deployment_preference) {
       codedeploy::DeploymentRequest deployment;
       deployment.application_name = application.name;
       for (const auto& group : application.groups)

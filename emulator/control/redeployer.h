@@ -4,8 +4,8 @@
 // handler, runtime, environment, timeout, memory):
 //   - unchanged: nothing happens;
 //   - changed, with AutoPublishAlias: $LATEST is replaced and a new version published; with an
-//     enabled DeploymentPreference a CodeDeploy deployment moves the alias, otherwise the alias
-//     moves at once;
+//     enabled DeploymentPreference a CodeDeploy deployment moves the alias, otherwise (or when
+//     the request says so, as `sam sync` does) the alias moves at once;
 //   - changed, without AutoPublishAlias: $LATEST is replaced;
 //   - new in the template: added (version 1 and its alias when it has AutoPublishAlias).
 // Functions without an alias (the hooks) are updated first, so a deployment's hooks already run
@@ -30,6 +30,9 @@ namespace emu::control {
 struct DeployRequest {
   std::string template_path;  // "" = the template being served
   std::map<std::string, std::string> parameter_overrides;
+  // false: a changed function's alias moves to its new version at once even when it has a
+  // DeploymentPreference, as `sam sync` does (--watch; app/hot_reload.h).
+  bool use_deployment_preference = true;
 };
 
 struct FunctionChange {

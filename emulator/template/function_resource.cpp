@@ -191,6 +191,66 @@ std::optional<Error> read_alias(const ResourceDecl& function, StackScope& scope,
   return std::nullopt;
 }
 
+// A layer of the template, named by a Ref in a function's Layers: its ContentUri (SAM
+// documentation, "AWS::Serverless::LayerVersion": ContentUri is required; a path or
+// {Bucket, Key}).
+Result<FunctionLayer> template_layer(const ResourceDecl& layer, StackScope& scope,
+                                     const SourceLocation& where) {
+  FunctionLayer entry;
+  entry.layer_logical_id = layer.logical_id;
+  entry.where = where;
+  if (!layer.property("ContentUri"))
+    return template_error(layer.where, layer.path(),
+                          "a layer needs ContentUri: the folder (or zip) of its content");
+  auto error = with_property(layer, scope, "ContentUri",
+                             [&](const Node& value, const std::string& path) -> std::optional<Error> {
+    auto uri = read_code_uri(value, path);
+    if (!uri) return uri.error();
+    entry.content_uri = uri.value();
+    return std::nullopt;
+  });
+  if (error) return *error;
+  return entry;
+}
+
+// Layers: a list whose items are a Ref to an AWS::Serverless::LayerVersion of the template (its
+// content is served) or a layer version ARN (its content is elsewhere: warned, not served).
+std::optional<Error> read_layers(const ResourceDecl& function, StackScope& scope,
+                                 FunctionSpec& spec, std::vector<std::string>& warnings) {
+  const Node* layers = function.property("Layers");
+  if (!layers) return std::nullopt;
+  const std::string path = function.property_path("Layers");
+  if (!layers->is_sequence())
+    return template_error(layers->where, path,
+                          "expected a list of layers (a Ref to a LayerVersion, or an ARN), got " +
+                              describe(*layers));
+  for (std::size_t i = 0; i < layers->items.size(); ++i) {
+    const Node& item = layers->items[i];
+    const std::string item_path = path + "[" + std::to_string(i) + "]";
+    if (item.single_key() == "Ref" && item.find("Ref")->is_scalar()) {
+      const ResourceDecl* layer = scope.find_resource(item.find("Ref")->text);
+      if (layer && layer->type == kLayerType) {
+        if (!scope.is_created(layer->logical_id)) continue;  // its Condition is false
+        auto entry = template_layer(*layer, scope, item.where);
+        if (!entry) return entry.error();
+        spec.layers.push_back(std::move(entry.value()));
+        continue;
+      }
+    }
+    auto value = scope.evaluator().evaluate(item, item_path);
+    if (!value) return value.error();
+    if (!value.value()) continue;  // AWS::NoValue
+    auto arn = read_string(*value.value(), item_path);
+    if (!arn) return arn.error();
+    warnings.push_back(item.where.to_string() + ": " + item_path + ": layer " + arn.value() +
+                       " is not in this template, so its content is not here; " +
+                       function.logical_id + " runs without it (declare the layer as an " +
+                       "AWS::Serverless::LayerVersion with a local ContentUri to serve it)");
+    spec.layers.push_back(FunctionLayer{"", "", arn.value(), item.where});
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<FunctionSpec> read_function(const ResourceDecl& function, StackScope& scope,
@@ -206,6 +266,7 @@ Result<FunctionSpec> read_function(const ResourceDecl& function, StackScope& sco
   for (auto read : {read_name, read_code, read_handler_and_runtime, read_sizes, read_environment,
                     read_architectures, read_alias})
     if (auto error = read(function, scope, spec)) return *error;
+  if (auto error = read_layers(function, scope, spec, warnings)) return *error;
   auto preference = read_deployment_preference(function, spec.auto_publish_alias.has_value(), scope,
                                                warnings);
   if (!preference) return preference.error();

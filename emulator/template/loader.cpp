@@ -86,6 +86,8 @@ std::optional<Error> add_resource(const ResourceDecl& resource, StackScope& scop
     auto api = read_api(resource, scope, stack.warnings);
     if (!api) return api.error();
     stack.apis.push_back(std::move(api.value()));
+  } else if (resource.type == kLayerType) {
+    // Served through the functions whose Layers name it (function_resource.cpp).
   } else if (is_lambda_deployment_config(resource)) {
     auto config = read_deployment_config(resource, scope);
     if (!config) return config.error();

@@ -15,6 +15,7 @@ namespace emu::tmpl {
 
 inline constexpr const char* kFunctionType = "AWS::Serverless::Function";
 inline constexpr const char* kApiType = "AWS::Serverless::Api";
+inline constexpr const char* kLayerType = "AWS::Serverless::LayerVersion";
 inline constexpr const char* kDeploymentConfigType = "AWS::CodeDeploy::DeploymentConfig";
 
 struct ResourceDecl {

@@ -38,6 +38,15 @@ struct DeploymentPreference {
   SourceLocation type_where;        // Type's value
 };
 
+// One entry of a function's Layers: a layer of the template (AWS::Serverless::LayerVersion, by
+// Ref), whose ContentUri is local, or a layer version ARN from elsewhere, whose content is not.
+struct FunctionLayer {
+  std::string layer_logical_id;     // the template's layer, or "" for an ARN
+  std::string content_uri;          // its ContentUri as written (relative to the template's folder)
+  std::string arn;                  // an ARN from elsewhere ("" for the template's layer)
+  SourceLocation where;             // the list item
+};
+
 // AWS::Serverless::Function after Globals and intrinsics.
 struct FunctionSpec {
   std::string logical_id;
@@ -54,6 +63,7 @@ struct FunctionSpec {
   std::optional<DeploymentPreference> deployment_preference;
   std::optional<int> reserved_concurrency;         // ReservedConcurrentExecutions
   std::vector<ApiEvent> api_events;
+  std::vector<FunctionLayer> layers;  // Layers, in order (a later layer's files win, as in /opt)
   SourceLocation where;             // the resource's position
   SourceLocation code_uri_where;    // CodeUri's position (or the resource's when inherited)
 };

@@ -113,3 +113,9 @@ TEST_CASE("node: past its Timeout the process is killed, a crash is ExitError, o
                                     "nodejs16.x cannot run in this emulator") != std::string::npos);
   CHECK(invoke_json(emulator, "OldNodeFunction")["errorType"] == "Runtime.InvalidRuntime");
 }
+
+TEST_CASE("node: a layer's nodejs/node_modules is found by require, as /opt/nodejs is on AWS") {
+  DEFAULT_PASS_ONLY();
+  auto emulator = node_functions();
+  CHECK(invoke_json(emulator, "LayerFunction") == "hello from the node layer");
+}

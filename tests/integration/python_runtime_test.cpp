@@ -6,12 +6,14 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "aws_cli.h"
 #include "emulator_process.h"
 #include "http_client.h"
 #include "lambda_invoke.h"
+#include "temp_file.h"
 #include "templates.h"
 
 namespace {
@@ -174,7 +176,7 @@ TEST_CASE("python: boto3 calls from a handler reach the emulator with no endpoin
   INFO(names.dump() << "\n" << decoded_tail(raw));
   CHECK_FALSE(raw.has_header("X-Amz-Function-Error"));
   REQUIRE(names.is_array());
-  CHECK(names.size() == 15);
+  CHECK(names.size() == 16);
   bool found = false;
   for (const auto& name : names) found = found || name.get<std::string>().find("SdkFunction") != std::string::npos;
   CHECK(found);
@@ -197,4 +199,50 @@ TEST_CASE("python: a newer runtime than the local one is warned about, java is n
   CHECK(payload["errorType"] == "Runtime.InvalidRuntime");
   // The other functions are served.
   CHECK(it::get(emulator.url("/py/x")).status == 200);
+}
+
+TEST_CASE("python: a layer of the template is on sys.path, as /opt/python is on AWS") {
+  DEFAULT_PASS_ONLY();
+  auto emulator = python_functions();
+  it::HttpResponse raw;
+  auto answer = invoke_json(emulator, "LayerFunction", &raw);
+  INFO(decoded_tail(raw));
+  CHECK(answer == "hello from the layer");
+}
+
+TEST_CASE("python: sam build's output beside the template is served, and said, unless ignored") {
+  DEFAULT_PASS_ONLY();
+  it::TempDir app;
+  const std::string source_body = "def handler(event, context):\n    return 'from the sources'\n";
+  const std::string built_body = "def handler(event, context):\n    return 'from sam build'\n";
+  const std::string template_text =
+      "Transform: AWS::Serverless-2016-10-31\n"
+      "Resources:\n"
+      "  Fn:\n"
+      "    Type: AWS::Serverless::Function\n"
+      "    Properties: {CodeUri: CODE, Handler: app.handler, Runtime: python3.11}\n";
+  auto with_code = [&](const std::string& code) {
+    std::string text = template_text;
+    text.replace(text.find("CODE"), 4, code);
+    return text;
+  };
+  app.write("src/app.py", source_body);
+  app.write(".aws-sam/build/Fn/app.py", built_body);
+  app.write(".aws-sam/build/template.yaml", with_code("Fn"));
+  app.write("template.yaml", with_code("src/"));
+  // The sources changed after the build (file times are coarser than two writes).
+  std::filesystem::last_write_time(
+      app.path("template.yaml"),
+      std::filesystem::last_write_time(app.path(".aws-sam/build/template.yaml")) + 2s);
+  {
+    it::EmulatorProcess emulator(app.path("template.yaml"), {"--invoke-mode", "auto"});
+    CHECK(emulator.stdout_text().find("Serving sam build's output " +
+                                      app.path(".aws-sam/build/template.yaml")) != std::string::npos);
+    CHECK(invoke_json(emulator, "Fn") == "from sam build");
+    // template.yaml was written after the build: a stale build is said.
+    CHECK(emulator.stderr_text().find("changed after sam build wrote") != std::string::npos);
+  }
+  it::EmulatorProcess sources(app.path("template.yaml"), {"--ignore-sam-build"});
+  CHECK(sources.stdout_text().find("Serving sam build's output") == std::string::npos);
+  CHECK(invoke_json(sources, "Fn") == "from the sources");
 }

@@ -12,15 +12,15 @@ using namespace std::chrono_literals;
 
 TEST_CASE("SIGTERM lets a request in flight finish, prints a summary and exits 0") {
   it::EmulatorProcess emulator(it::test_template("faults.yaml"));
-  // /sleep has Timeout 1 and sleeps 3 s: in flight for a second, then answered 504.
+  // /linger has Timeout 5 and sleeps 15 s: in flight for five seconds, then answered 504.
   auto pending = std::async(std::launch::async, [&] {
-    return it::request("GET", emulator.url("/sleep"));
+    return it::request("GET", emulator.url("/linger"));
   });
   REQUIRE(emulator.child().wait_for_stdout_line("START RequestId", 5s));
   REQUIRE(::kill(emulator.pid(), SIGTERM) == 0);
   auto response = pending.get();  // throws if the connection was cut
   CHECK(response.status == 504);
-  auto code = emulator.child().wait_for_exit(5s);
+  auto code = emulator.child().wait_for_exit(10s);
   REQUIRE(code.has_value());
   CHECK(*code == 0);
   emulator.child().wait_for_output_closed(2s);
@@ -33,7 +33,7 @@ TEST_CASE("a second signal exits at once without waiting for requests in flight"
   it::EmulatorProcess emulator(it::test_template("faults.yaml"));
   auto pending = std::async(std::launch::async, [&] {
     try {
-      return it::request("GET", emulator.url("/sleep")).status;
+      return it::request("GET", emulator.url("/linger")).status;
     } catch (const std::exception&) {
       return 0L;  // the connection is cut: expected here
     }
@@ -46,7 +46,7 @@ TEST_CASE("a second signal exits at once without waiting for requests in flight"
   auto code = emulator.child().wait_for_exit(5s);
   REQUIRE(code.has_value());
   CHECK(*code == 1);
-  CHECK(std::chrono::steady_clock::now() - started < 900ms);  // before the 1 s Timeout
+  CHECK(std::chrono::steady_clock::now() - started < 4500ms);  // before the 5 s Timeout
   pending.get();
 }
 

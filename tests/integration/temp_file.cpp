@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <unistd.h>
 #include <vector>
@@ -34,5 +36,33 @@ TempFile::TempFile(const std::string& contents, const std::string& suffix) {
 }
 
 TempFile::~TempFile() { ::unlink(path_.c_str()); }
+
+TempDir::TempDir() {
+  const char* directory = std::getenv("TMPDIR");
+  std::string pattern = std::string(directory && *directory ? directory : "/tmp") +
+                        "/emulator-it-XXXXXX";
+  std::vector<char> name(pattern.begin(), pattern.end());
+  name.push_back('\0');
+  if (!::mkdtemp(name.data()))
+    throw std::runtime_error("mkdtemp " + pattern + ": " + std::strerror(errno));
+  path_ = name.data();
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string TempDir::path(const std::string& relative) const {
+  return relative.empty() ? path_ : path_ + "/" + relative;
+}
+
+void TempDir::write(const std::string& relative, const std::string& contents) const {
+  std::filesystem::path file = path(relative);
+  std::filesystem::create_directories(file.parent_path());
+  std::ofstream out(file, std::ios::binary);
+  out << contents;
+  if (!out) throw std::runtime_error("write " + file.string());
+}
 
 }  // namespace it

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,12 @@ struct CodeIdentity {
   // Runtime API: what runs in the task root, argv[0] absolute ({python3, -u, loop.py}); empty =
   // the task root's own `bootstrap`.
   std::vector<std::string> command;
+  // Runtime API: the folders of the function's template layers, in Layers order, and their
+  // identity together (base64 SHA-256; "" without layers).
+  std::vector<std::string> layer_dirs;
+  std::string layers_sha256;
+  // Runtime API: variables the command needs on top of Lambda's (PYTHONPATH, NODE_PATH, ...).
+  std::map<std::string, std::string> environment;
   // Non-empty when the function cannot run here: why (its invocations fail with it).
   std::string unavailable;
 };

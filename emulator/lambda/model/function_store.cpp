@@ -84,6 +84,9 @@ Result<FunctionVersion> latest_from_spec(const tmpl::Stack& stack, const tmpl::F
   base.handler = code->handler;
   base.code_dir = code->code_dir;
   base.command = code->command;
+  base.layer_dirs = code->layer_dirs;
+  base.layers_sha256 = code->layers_sha256;
+  base.command_environment = code->environment;
   base.unavailable = code->unavailable;
   base.handler_name = spec.handler;
   base.runtime = spec.runtime;

@@ -21,6 +21,9 @@ struct FunctionVersion {
   std::string package;            // built-in handler name (CodeUri file name without .zip)
   std::string code_dir;           // Runtime API: the task root ("" in process)
   std::vector<std::string> command;  // Runtime API: what runs there (empty = its `bootstrap`)
+  std::vector<std::string> layer_dirs;  // Runtime API: its template layers' folders, in order
+  std::string layers_sha256;      // their identity together ("" without layers)
+  std::map<std::string, std::string> command_environment;  // on top of runtime_environment
   std::string unavailable;        // why this version cannot run here ("" = it can)
   lambda_runtime::Handler handler = nullptr;
   std::string handler_name;       // the Handler property, "bootstrap"
@@ -47,6 +50,7 @@ struct FunctionVersion {
   bool same_code_and_configuration(const FunctionVersion& other) const {
     return code_sha256 == other.code_sha256 && package == other.package &&
            handler_name == other.handler_name && runtime == other.runtime &&
+           layers_sha256 == other.layers_sha256 &&
            timeout_seconds == other.timeout_seconds && memory_mb == other.memory_mb &&
            environment == other.environment && architectures == other.architectures;
   }

@@ -40,6 +40,12 @@ Result<std::pair<std::string, long long>> folder_digest(const fs::path& folder) 
   for (fs::recursive_directory_iterator it(folder, fs::directory_options::follow_directory_symlink,
                                            ec), end;
        !ec && it != end; it.increment(ec)) {
+    // Python's bytecode caches are made by running the code, not part of it (and the emulator
+    // points them elsewhere: app/function_code.cpp).
+    if (it->is_directory(ec) && it->path().filename() == "__pycache__") {
+      it.disable_recursion_pending();
+      continue;
+    }
     if (it->is_regular_file(ec)) files.push_back(it->path());
   }
   if (ec) return Error{"CodeError", folder.string() + ": " + ec.message()};
@@ -181,19 +187,19 @@ Result<CodeArtifacts::ZipCode> CodeArtifacts::zip_code(const std::string& zip,
   return code;
 }
 
-std::string CodeArtifacts::path_of(const tmpl::Stack& stack, const tmpl::FunctionSpec& spec) const {
+std::string CodeArtifacts::path_of(const tmpl::Stack& stack, const std::string& uri) const {
   fs::path base = base_dir_.empty() ? fs::path(stack.template_path).parent_path()
                                     : fs::path(base_dir_);
-  fs::path path = fs::path(spec.code_uri).is_absolute() ? fs::path(spec.code_uri)
-                                                       : base / spec.code_uri;
+  fs::path path = fs::path(uri).is_absolute() ? fs::path(uri) : base / uri;
   return fs::absolute(path).lexically_normal().string();
 }
 
-void CodeArtifacts::prefetch(const tmpl::Stack& stack) {
+void CodeArtifacts::prefetch(const tmpl::Stack& stack,
+                             const std::function<bool(const tmpl::FunctionSpec&)>& wanted) {
   std::vector<std::string> zips;
   for (const auto& spec : stack.functions) {
-    if (spec.code_uri.rfind("s3://", 0) == 0) continue;
-    auto path = path_of(stack, spec);
+    if (spec.code_uri.rfind("s3://", 0) == 0 || !wanted(spec)) continue;
+    auto path = path_of(stack, spec.code_uri);
     std::error_code ec;
     if (fs::is_regular_file(path, ec) &&
         std::find(zips.begin(), zips.end(), path) == zips.end())
@@ -206,6 +212,29 @@ void CodeArtifacts::prefetch(const tmpl::Stack& stack) {
   for (auto& thread : threads) thread.join();
 }
 
+Result<CodeArtifacts::Content> CodeArtifacts::content(const std::string& path,
+                                                      const std::string& where) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    return Error{"TemplateError",
+                 where + ": " + path + " does not exist. Build the packages first " +
+                     "(cmake --build build --target lambda_zips, or sam build), or point it (or " +
+                     "--base-dir) at the folder that holds them"};
+  }
+  Content found;
+  if (fs::is_directory(path, ec)) {
+    auto digest = folder_digest(path);
+    if (!digest.ok()) return Error{"TemplateError", where + ": " + digest.error().message};
+    found = {digest->first, digest->second, path};
+  } else {
+    auto zip = zip_code(path, where);
+    if (!zip.ok()) return Error{"TemplateError", zip.error().message};
+    found = {zip->code_sha256, zip->size, zip->folder};
+  }
+  while (found.folder.size() > 1 && found.folder.back() == '/') found.folder.pop_back();
+  return found;
+}
+
 Result<CodeIdentity> CodeArtifacts::resolve(const tmpl::Stack& stack,
                                             const tmpl::FunctionSpec& spec, bool needs_bootstrap) {
   const std::string where = spec.code_uri_where.to_string() + ": Resources." + spec.logical_id +
@@ -216,38 +245,40 @@ Result<CodeIdentity> CodeArtifacts::resolve(const tmpl::Stack& stack,
     return Error{"TemplateError",
                  where + ": \"" + spec.code_uri + "\" is in S3; the emulator runs local code " +
                      "only: point CodeUri at a zip or a folder (sam build's, or your sources)"};
-  fs::path path = path_of(stack, spec);
-  std::error_code ec;
-  if (!fs::exists(path, ec)) {
-    return Error{"TemplateError",
-                 where + ": " + path.string() + " does not exist. Build the packages first " +
-                     "(cmake --build build --target package), or point CodeUri (or --base-dir) " +
-                     "at the folder that holds them"};
-  }
-
-  if (fs::is_directory(path, ec)) {
-    auto digest = folder_digest(path);
-    if (!digest.ok()) return Error{"TemplateError", where + ": " + digest.error().message};
-    code.code_sha256 = digest->first;
-    code.code_size = digest->second;
-    code.code_dir = path.string();
-  } else {
-    auto zip = zip_code(path.string(), where);
-    if (!zip.ok()) return Error{"TemplateError", zip.error().message};
-    code.code_sha256 = zip->code_sha256;
-    code.code_size = zip->size;
-    code.code_dir = zip->folder;
-  }
-  while (code.code_dir.size() > 1 && code.code_dir.back() == '/') code.code_dir.pop_back();
+  const std::string path = path_of(stack, spec.code_uri);
+  auto found = content(path, where);
+  if (!found.ok()) return found.error();
+  code.code_sha256 = found->sha256;
+  code.code_size = found->size;
+  code.code_dir = found->folder;
   if (needs_bootstrap && !executable(fs::path(code.code_dir) / "bootstrap")) {
     std::string note = runtime_support_note(spec.runtime);
     return Error{"TemplateError",
-                 where + ": " + path.string() + " has no executable `bootstrap` at its root." +
+                 where + ": " + path + " has no executable `bootstrap` at its root." +
                      (note.empty() ? " Runtime " + spec.runtime +
                                          " runs ./bootstrap, a program that serves the Lambda "
                                          "Runtime API (docs/runtime-api.md)"
                                    : note)};
   }
+  // The template's layers, in order; their identities together are the version's layer identity.
+  std::string layer_material;
+  for (std::size_t i = 0; i < spec.layers.size(); ++i) {
+    const auto& layer = spec.layers[i];
+    if (layer.content_uri.empty()) continue;  // an ARN from elsewhere: warned at load
+    const std::string layer_where = layer.where.to_string() + ": Resources." + spec.logical_id +
+                                    ".Properties.Layers[" + std::to_string(i) + "] (" +
+                                    layer.layer_logical_id + ".ContentUri)";
+    if (layer.content_uri.rfind("s3://", 0) == 0)
+      return Error{"TemplateError", layer_where + ": \"" + layer.content_uri +
+                                        "\" is in S3; the emulator serves local layer content "
+                                        "only: point ContentUri at a folder or a zip"};
+    auto layer_content = content(path_of(stack, layer.content_uri), layer_where);
+    if (!layer_content.ok()) return layer_content.error();
+    code.layer_dirs.push_back(layer_content->folder);
+    layer_material += layer_content->sha256 + "\n";
+  }
+  if (!layer_material.empty())
+    code.layers_sha256 = base64::encode(bytes_of(sha256(layer_material)));
   return code;
 }
 

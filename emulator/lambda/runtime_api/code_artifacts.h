@@ -1,5 +1,7 @@
-// CodeArtifacts: Runtime API mode's code. Resolves a function's CodeUri (relative to the base
-// folder: --base-dir, else the template's folder) to a folder holding an executable `bootstrap`:
+// CodeArtifacts: the code of functions that run over the Runtime API. Resolves a function's
+// CodeUri, and the ContentUri of each template layer it names (relative to the base folder:
+// --base-dir, else the template's folder), to folders (for provided runtimes, one holding an
+// executable `bootstrap`):
 //
 //   a zip     is hashed (its bytes, as Lambda's CodeSha256 and SAM's AutoPublishCodeSha256) and
 //             unpacked with `unzip` into the user's private code cache,
@@ -16,6 +18,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -42,12 +45,24 @@ class CodeArtifacts {
   // Hashes and unpacks every zip the stack's functions name, in parallel (one thread per zip),
   // so that start-up costs the slowest zip rather than their sum. Errors are left for resolve()
   // to report with their template position.
-  void prefetch(const tmpl::Stack& stack);
+  // Only the functions `wanted` says (the others run otherwise).
+  void prefetch(const tmpl::Stack& stack,
+                const std::function<bool(const tmpl::FunctionSpec&)>& wanted);
 
   // The private folder ("" until the first zip is unpacked).
   std::string private_dir() const;
 
+  // A CodeUri or ContentUri as an absolute path (relative ones from the base folder).
+  std::string path_of(const tmpl::Stack& stack, const std::string& uri) const;
+
  private:
+  // A folder, or a zip unpacked: its identity (base64 SHA-256), size and the folder to run from.
+  struct Content {
+    std::string sha256;
+    long long size = 0;
+    std::string folder;
+  };
+  Result<Content> content(const std::string& path, const std::string& where);
   struct ZipCode {
     std::string code_sha256;
     long long size = 0;
@@ -58,7 +73,6 @@ class CodeArtifacts {
   Result<std::string> unpack(const std::string& zip, const std::string& hex_digest,
                              const std::string& where);
   Result<bool> ensure_private_dir();
-  std::string path_of(const tmpl::Stack& stack, const tmpl::FunctionSpec& spec) const;
 
   std::string base_dir_;
   mutable std::mutex mutex_;

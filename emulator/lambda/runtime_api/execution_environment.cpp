@@ -120,6 +120,8 @@ std::map<std::string, std::string> bootstrap_environment(const FunctionVersion& 
   env["LANG"] = "en_US.UTF-8";
   const std::string& root = env["LAMBDA_TASK_ROOT"];
   env["LD_LIBRARY_PATH"] = root + ":" + root + "/lib";
+  // The runtime's own (layers on the search paths, ...): app/function_code.cpp.
+  for (const auto& [name, value] : version.command_environment) env[name] = value;
   return env;
 }
 

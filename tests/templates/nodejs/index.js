@@ -39,3 +39,6 @@ exports.boom = async () => {
 exports.sleepy = () => new Promise((resolve) => setTimeout(resolve, 10000));
 
 exports.crash = () => { process.exit(3); };
+
+// A package of a layer (node-layer/nodejs/node_modules/greeting), found through NODE_PATH.
+exports.fromLayer = async () => require("greeting").greeting();
