@@ -8,6 +8,7 @@
 #include "emulator/core/closest_names.h"
 #include "emulator/template/api_events.h"
 #include "emulator/template/api_resource.h"
+#include "emulator/template/alarm_resource.h"
 #include "emulator/template/deployment_config_resource.h"
 #include "emulator/template/deployment_preference.h"
 #include "emulator/template/function_resource.h"
@@ -88,6 +89,12 @@ std::optional<Error> add_resource(const ResourceDecl& resource, StackScope& scop
     stack.apis.push_back(std::move(api.value()));
   } else if (resource.type == kLayerType) {
     // Served through the functions whose Layers name it (function_resource.cpp).
+  } else if (resource.type == kAlarmType) {
+    auto alarm = read_alarm(resource, scope, stack.warnings);
+    if (!alarm) return alarm.error();
+    stack.alarms.push_back(std::move(alarm.value()));
+    // Read and checked, not evaluated yet (issue 15): still named at start as not emulated.
+    stack.not_emulated.push_back(OtherResource{resource.logical_id, resource.type});
   } else if (is_lambda_deployment_config(resource)) {
     auto config = read_deployment_config(resource, scope);
     if (!config) return config.error();

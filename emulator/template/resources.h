@@ -17,6 +17,7 @@ inline constexpr const char* kFunctionType = "AWS::Serverless::Function";
 inline constexpr const char* kApiType = "AWS::Serverless::Api";
 inline constexpr const char* kLayerType = "AWS::Serverless::LayerVersion";
 inline constexpr const char* kDeploymentConfigType = "AWS::CodeDeploy::DeploymentConfig";
+inline constexpr const char* kAlarmType = "AWS::CloudWatch::Alarm";
 
 struct ResourceDecl {
   std::string logical_id;

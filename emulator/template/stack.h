@@ -90,6 +90,29 @@ struct DeploymentConfigSpec {
   SourceLocation where;
 };
 
+// AWS::CloudWatch::Alarm (AWS CloudFormation User Guide, "AWS::CloudWatch::Alarm"): a metric alarm,
+// read and checked; its evaluation is emulator/cloudwatch's (docs/alarms.md).
+struct AlarmSpec {
+  std::string logical_id;
+  std::string name;                 // AlarmName, or the name CloudFormation would generate
+  std::string description;
+  std::string namespace_name;       // Namespace
+  std::string metric_name;          // MetricName
+  std::vector<std::pair<std::string, std::string>> dimensions;  // Name, Value (resolved)
+  std::string statistic;            // Statistic, or ExtendedStatistic ("p99")
+  int period_s = 60;
+  int evaluation_periods = 1;
+  int datapoints_to_alarm = 1;      // DatapointsToAlarm, else EvaluationPeriods
+  double threshold = 0;
+  std::string comparison_operator;
+  std::string treat_missing_data = "missing";
+  bool evaluate_low_sample_percentiles = true;  // EvaluateLowSampleCountPercentile: evaluate
+  std::string unit;
+  // Why the emulator cannot evaluate it (metric math, an anomaly band, a trimmed mean), or "".
+  std::string not_evaluated;
+  SourceLocation where;
+};
+
 // A resource of a type the emulator does not run; it is kept and listed once at start.
 struct OtherResource {
   std::string logical_id;
@@ -117,6 +140,7 @@ struct Stack {
   std::vector<FunctionSpec> functions;        // template order
   std::vector<ApiSpec> apis;                  // template order; the implicit one first
   std::vector<DeploymentConfigSpec> deployment_configs;
+  std::vector<AlarmSpec> alarms;              // template order
   std::vector<OtherResource> not_emulated;    // template order
   std::vector<Output> outputs;                // template order
   std::vector<std::string> warnings;          // things a user should see at start

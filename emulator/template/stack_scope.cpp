@@ -147,6 +147,15 @@ Result<std::string> StackScope::deployment_config_name(const ResourceDecl& confi
   });
 }
 
+Result<std::string> StackScope::alarm_name(const ResourceDecl& alarm, const SourceLocation& where,
+                                           const std::string& path) {
+  return resolve_once(alarm.logical_id, where, path, [&]() -> Result<std::string> {
+    const Node* name = alarm.property("AlarmName");
+    if (!name) return physical_id(alarm.logical_id, kMaxPhysicalIdLength);
+    return evaluator_.evaluate_string(*name, alarm.property_path("AlarmName"));
+  });
+}
+
 Result<const ResourceDecl*> StackScope::created_resource(const std::string& logical_id,
                                                          const SourceLocation& where,
                                                          const std::string& path) const {
@@ -168,6 +177,8 @@ Result<std::string> StackScope::resource_ref(const ResourceDecl& resource,
   if (resource.type == kFunctionType) return function_name(resource, where, path);
   if (resource.type == kApiType) return api_id(resource.logical_id);
   if (is_lambda_deployment_config(resource)) return deployment_config_name(resource, where, path);
+  // Ref of an alarm is its name (CloudFormation User Guide, AWS::CloudWatch::Alarm, "Return values").
+  if (resource.type == kAlarmType) return alarm_name(resource, where, path);
   return physical_id(resource.logical_id, kMaxPhysicalIdLength);
 }
 

@@ -72,6 +72,9 @@ class StackScope : public Resolver {
   Result<std::string> deployment_config_name(const ResourceDecl& config);
   Result<std::string> deployment_config_name(const ResourceDecl& config,
                                              const SourceLocation& where, const std::string& path);
+  // An alarm's name: AlarmName, else a generated one (what Ref gives).
+  Result<std::string> alarm_name(const ResourceDecl& alarm, const SourceLocation& where,
+                                 const std::string& path);
   // The REST API id of an API (10 lower-case alphanumerics, stable per stack and logical id).
   std::string api_id(const std::string& logical_id) const;
 
