@@ -110,7 +110,9 @@ TEST_CASE("alarms: each comparison operator against a value equal to, above and 
       {Comparison::kLess, {false, false, true}},
       {Comparison::kLessOrEqual, {true, false, true}},
   };
-  for (const auto& [comparison, alarms] : expected) {
+  for (const auto& entry : expected) {
+    const Comparison comparison = entry.first;
+    const std::vector<bool>& alarms = entry.second;
     std::vector<double> values = {1.0, 2.0, 0.5};
     for (std::size_t i = 0; i < values.size(); ++i) {
       AlarmRule r = rule(1, 1, MissingData::kMissing);

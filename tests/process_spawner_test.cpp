@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <thread>
@@ -59,6 +60,25 @@ TEST_CASE("spawner: the child gets exactly the given environment, cwd and output
   CHECK(out.find("\n/tmp\n") != std::string::npos);
   CHECK(read_all(child.value()->stderr_fd()) == "to-stderr\n");
   CHECK(wait_reaped(*child.value()) == "exit status 3");
+}
+
+TEST_CASE("spawner: the child holds no descriptor of the emulator's beyond 0, 1 and 2") {
+  // Opened without O_CLOEXEC, as Asio's sockets and pidfds may be.
+  int leaked = ::open("/dev/null", O_RDONLY);
+  REQUIRE(leaked > 2);
+  PosixSpawner spawner;
+  SpawnSpec spec;
+  spec.program = "/bin/sh";
+  // The shell's own descriptors: 0, 1, 2 (and 10+ it may keep for itself; ls's for the listing).
+  spec.arguments = {"-c", "ls /proc/$$/fd | tr '\\n' ' '"};
+  auto child = spawner.spawn(spec);
+  REQUIRE(child.ok());
+  auto fds = read_all(child.value()->stdout_fd());
+  ::close(leaked);
+  INFO("descriptors of the child: " << fds);
+  CHECK(fds.find(" " + std::to_string(leaked) + " ") == std::string::npos);
+  CHECK(fds.rfind("0 1 2 ", 0) == 0);
+  wait_reaped(*child.value());
 }
 
 TEST_CASE("spawner: kill ends the whole process group; the status names the signal") {

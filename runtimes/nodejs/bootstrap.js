@@ -84,14 +84,14 @@ function main() {
       if (body === undefined) {
         return runtime.fail(id, new Error('Unable to stringify response body'));
       }
-      api.postResponse(id, body, next);
+      api.respond(id, body);
     },
     respondRaw(id, body, contentType) {
-      api.postResponse(id, body, next, contentType);
+      api.respond(id, body, contentType);
     },
     fail(id, error) {
       logError('Invoke Error', error);
-      api.postError(id, toErrorPayload(error), next);
+      api.fail(id, toErrorPayload(error));
     },
     onEmptyLoop(action) {
       emptyLoopAction = action;

@@ -40,6 +40,7 @@ class Emulator:
         self.port = None
         self.started_at = None            # time.perf_counter() just before the exec
         self.seconds_to_listening = None  # exec to the "listening" line, in seconds
+        self.startup_lines = []           # stdout up to the "listening" line
 
     def start(self, timeout_s: float = 60.0) -> "Emulator":
         command = [str(self.binary), str(self.template), "--port", "0", "--aws-port", "0",
@@ -53,7 +54,11 @@ class Emulator:
         while self.port is None:
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
-                raise StartError(f"{self.name}: no 'listening' line within {timeout_s} s")
+                children = [" ".join(processes.command_line(pid))[:200]
+                            for pid in processes.descendants(self.process.pid)]
+                raise StartError(f"{self.name}: no 'listening' line within {timeout_s} s; its "
+                                 f"output so far: {self.startup_lines[-5:]}{pending[-500:]!r}, "
+                                 f"its child processes: {children}")
             ready, _, _ = select.select([fd], [], [], remaining)
             if not ready:
                 continue
@@ -65,12 +70,13 @@ class Emulator:
             pending += chunk
             *lines, pending = pending.split(b"\n")
             for line in lines:
+                self.startup_lines.append(line.decode(errors="replace"))
                 match = _LISTENING.match(line)
                 if match:
                     self.seconds_to_listening = time.perf_counter() - started
                     self.port = int(match.group(1))
                     break
-        threading.Thread(target=_drain, args=(fd,), daemon=True).start()
+        threading.Thread(target=_drain, args=(self.process.stdout,), daemon=True).start()
         return self
 
     def url(self, path: str) -> str:
@@ -90,11 +96,15 @@ class Emulator:
         self.stop()
 
 
-def _drain(fd: int) -> None:
+def _drain(stream) -> None:
+    """Reads `stream` (a child's stdout) to its end. The thread holds the file object, not only
+    its number: the descriptor stays open until the end is read, so that it cannot be closed with
+    a finished Popen and reused by the next child's pipe while this thread still reads it (which
+    would swallow that child's "listening" line)."""
     try:
-        while os.read(fd, 1 << 16):
+        while os.read(stream.fileno(), 1 << 16):
             pass
-    except OSError:
+    except (OSError, ValueError):
         pass
 
 

@@ -12,6 +12,7 @@ holds.
 """
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 _HEADER = """\
@@ -107,7 +108,75 @@ def write_runtime_api_template(directory: Path, template: Path, package_dir: Pat
     text = _PACKAGE_CODE_URI.sub(point, text)
     if missing:
         raise MissingPackage("runtime-api needs the function packages built with the emulator; "
-                             f"missing: {', '.join(missing)} (build the `package` target)")
+                             f"missing: {', '.join(missing)} (build the `lambda_zips` target)")
     path = directory / "template-runtime-api.yaml"
     path.write_text(text)
+    return path
+
+
+# --- Python and Node.js functions -----------------------------------------------------------------
+
+# serverless v3 and serverless-offline 13 accept python3.7 to python3.11 and nodejs14.x to
+# nodejs22.x; both sides serve the same runtime names, run by the same local interpreters.
+PYTHON_RUNTIME = "python3.11"
+NODE_RUNTIME = "nodejs20.x"
+TRIVIAL_BODY = b"ok"
+
+_PYTHON_HANDLER = '''\
+# Written by tests/bench: the trivial handler both servers run.
+def handler(event, context):
+    return {"statusCode": 200, "body": "ok"}
+'''
+
+_NODE_HANDLER = '''\
+// Written by tests/bench: the trivial handler both servers run.
+exports.handler = async () => ({ statusCode: 200, body: "ok" });
+'''
+
+
+@dataclass
+class Function:
+    name: str                # logical id (SAM) and function key (serverless.yml)
+    runtime: str
+    path: str                # GET route
+    reserved: int = None     # ReservedConcurrentExecutions, None: the emulator's default cap
+
+    @property
+    def handler(self) -> str:
+        return "app.handler" if self.runtime.startswith("python") else "handler.handler"
+
+
+def write_function_code(directory: Path) -> Path:
+    """`directory`/functions with app.py and handler.js; returns that folder."""
+    code = directory / "functions"
+    code.mkdir(parents=True, exist_ok=True)
+    (code / "app.py").write_text(_PYTHON_HANDLER)
+    (code / "handler.js").write_text(_NODE_HANDLER)
+    return code
+
+
+# Timeout of the Python and Node.js functions on both sides (serverless.yml's too): long enough
+# that a slow answer on a loaded machine is measured as latency instead of failing the run.
+FUNCTION_TIMEOUT = 30
+
+
+def write_function_template(directory: Path, name: str, code_dir: Path, functions: list) -> Path:
+    """A SAM template `directory`/NAME.yaml with `functions`, each an Api GET event on its path
+    (the implicit REST API, as serverless.yml's `http` events) and CodeUri `code_dir`."""
+    parts = [_HEADER.replace("    Timeout: 3\n    Runtime: provided.al2023\n    Handler: bootstrap\n",
+                             f"    Timeout: {FUNCTION_TIMEOUT}\n")
+             .format(what=name)]
+    for function in functions:
+        parts.append(
+            f"  {function.name}:\n"
+            f"    Type: AWS::Serverless::Function\n"
+            f"    Properties:\n"
+            f"      CodeUri: {code_dir}\n"
+            f"      Runtime: {function.runtime}\n"
+            f"      Handler: {function.handler}\n"
+            + (f"      ReservedConcurrentExecutions: {function.reserved}\n"
+               if function.reserved else "")
+            + f"      Events:\n" + _api_event("Get", function.path))
+    path = directory / f"{name}.yaml"
+    path.write_text("".join(parts))
     return path

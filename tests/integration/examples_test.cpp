@@ -35,59 +35,53 @@ bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-}  // namespace
-
-TEST_CASE("canary demo: the observed split of /whodis goes 100/0, about 90/10, then 0/100") {
-  auto run = run_demo("canary-demo.sh");
+// canary-demo.sh passed: it saw about 90/10, and `emulator deploy` said `succeeded`.
+void check_canary(const DemoRun& run, const std::string& succeeded) {
   INFO(run.output);
   CHECK(run.exit_code == 0);
   CHECK(contains(run.output, "weights: v1 90% | v2 10%"));
-  CHECK(contains(run.output, "All 2 deployments succeeded."));
+  CHECK(contains(run.output, succeeded));
   CHECK(contains(run.output, "PASS: canary 100/0 -> "));
 }
 
-TEST_CASE("rollback demo: a failed post-traffic hook rolls oleoleole back and deploy exits 1") {
-  auto run = run_demo("rollback-demo.sh");
+// rollback-demo.sh passed: the failed post-traffic hook rolled oleoleole back.
+void check_rollback(const DemoRun& run) {
   INFO(run.output);
   CHECK(run.exit_code == 0);
   CHECK(contains(run.output, "emulator deploy exited with 1"));
   CHECK(contains(run.output, "Failed: HOOK_EXECUTION_FAILURE"));
   CHECK(contains(run.output, "live is back on version 1"));
   CHECK(contains(run.output, "PASS: the failed post-traffic hook rolled oleoleole back"));
+}
+
+std::string template_setting(const std::string& example) {
+  return "TEMPLATE=" + it::source_path("examples/" + example + "/template.yaml");
+}
+
+}  // namespace
+
+TEST_CASE("canary demo: the observed split of /whodis goes 100/0, about 90/10, then 0/100") {
+  check_canary(run_demo("canary-demo.sh"), "All 2 deployments succeeded.");
+}
+
+TEST_CASE("rollback demo: a failed post-traffic hook rolls oleoleole back and deploy exits 1") {
+  check_rollback(run_demo("rollback-demo.sh"));
 }
 
 // The seed's application as it was written: Python handlers, hooks with boto3 (issue 14).
 TEST_CASE("canary demo on the original Python app: /whodis goes 100/0, about 90/10, then 0/100") {
   DEFAULT_PASS_ONLY();
-  auto run = run_demo("canary-demo.sh",
-                      {"TEMPLATE=" + it::source_path("examples/sam-python/template.yaml")});
-  INFO(run.output);
-  CHECK(run.exit_code == 0);
-  CHECK(contains(run.output, "weights: v1 90% | v2 10%"));
-  CHECK(contains(run.output, "All 2 deployments succeeded."));
-  CHECK(contains(run.output, "PASS: canary 100/0 -> "));
+  check_canary(run_demo("canary-demo.sh", {template_setting("sam-python")}),
+               "All 2 deployments succeeded.");
 }
 
 TEST_CASE("rollback demo on the original Python app: its boto3 post-traffic hook rolls back") {
   DEFAULT_PASS_ONLY();
-  auto run = run_demo("rollback-demo.sh",
-                      {"TEMPLATE=" + it::source_path("examples/sam-python/template.yaml")});
-  INFO(run.output);
-  CHECK(run.exit_code == 0);
-  CHECK(contains(run.output, "emulator deploy exited with 1"));
-  CHECK(contains(run.output, "Failed: HOOK_EXECUTION_FAILURE"));
-  CHECK(contains(run.output, "live is back on version 1"));
-  CHECK(contains(run.output, "PASS: the failed post-traffic hook rolled oleoleole back"));
+  check_rollback(run_demo("rollback-demo.sh", {template_setting("sam-python")}));
 }
 
 TEST_CASE("canary demo on the Node.js example: a pre-traffic hook, then 10 % of /hello") {
   DEFAULT_PASS_ONLY();
-  auto run = run_demo("canary-demo.sh",
-                      {"TEMPLATE=" + it::source_path("examples/sam-node/template.yaml"),
-                       "CANARY_ROUTE=hello"});
-  INFO(run.output);
-  CHECK(run.exit_code == 0);
-  CHECK(contains(run.output, "weights: v1 90% | v2 10%"));
-  CHECK(contains(run.output, "The deployment succeeded."));
-  CHECK(contains(run.output, "PASS: canary 100/0 -> "));
+  check_canary(run_demo("canary-demo.sh", {template_setting("sam-node"), "CANARY_ROUTE=hello"}),
+               "The deployment succeeded.");
 }

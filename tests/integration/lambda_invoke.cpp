@@ -1,5 +1,7 @@
 #include "lambda_invoke.h"
 
+#include <doctest/doctest.h>
+
 #include <thread>
 
 #include "aws_cli.h"
@@ -12,6 +14,14 @@ HttpResponse invoke(EmulatorProcess& emulator, const std::string& function,
                  aws_endpoint_of(emulator) + "/2015-03-31/functions/" + function + "/invocations",
                  {{"X-Amz-Log-Type", "Tail"}, {"Content-Type", "application/json"}}, payload,
                  std::chrono::seconds(20));
+}
+
+nlohmann::json invoke_json(EmulatorProcess& emulator, const std::string& function,
+                           HttpResponse* raw, const std::string& payload) {
+  auto response = invoke(emulator, function, payload);
+  REQUIRE(response.status == 200);
+  if (raw) *raw = response;
+  return nlohmann::json::parse(response.body);
 }
 
 std::string decoded_tail(const HttpResponse& response) {

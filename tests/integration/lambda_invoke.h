@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "emulator_process.h"
@@ -13,6 +14,10 @@ namespace it {
 // POST /2015-03-31/functions/<function>/invocations with X-Amz-Log-Type: Tail (20 s budget).
 HttpResponse invoke(EmulatorProcess& emulator, const std::string& function,
                     const std::string& payload = "{}");
+
+// invoke(), which must answer 200 (a doctest REQUIRE), its payload parsed; `raw` gets the response.
+nlohmann::json invoke_json(EmulatorProcess& emulator, const std::string& function,
+                           HttpResponse* raw = nullptr, const std::string& payload = "{}");
 
 // The response's X-Amz-Log-Result, base64-decoded: the invocation's last 4 KB of log.
 std::string decoded_tail(const HttpResponse& response);

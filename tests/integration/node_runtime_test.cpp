@@ -20,18 +20,12 @@ using namespace std::chrono_literals;
 using it::count;
 using it::decoded_tail;
 using it::invoke;
+using it::invoke_json;
 
 it::EmulatorProcess node_functions() {
   return it::EmulatorProcess(it::test_template("node-functions.yaml"), {"--invoke-mode", "auto"});
 }
 
-json invoke_json(it::EmulatorProcess& emulator, const std::string& function,
-                 it::HttpResponse* raw = nullptr, const std::string& payload = "{}") {
-  auto response = invoke(emulator, function, payload);
-  REQUIRE(response.status == 200);
-  if (raw) *raw = response;
-  return json::parse(response.body);
-}
 
 }  // namespace
 

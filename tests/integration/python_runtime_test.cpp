@@ -23,18 +23,12 @@ using namespace std::chrono_literals;
 using it::count;
 using it::decoded_tail;
 using it::invoke;
+using it::invoke_json;
 
 it::EmulatorProcess python_functions() {
   return it::EmulatorProcess(it::test_template("python-functions.yaml"), {"--invoke-mode", "auto"});
 }
 
-json invoke_json(it::EmulatorProcess& emulator, const std::string& function,
-                 it::HttpResponse* raw = nullptr) {
-  auto response = invoke(emulator, function);
-  REQUIRE(response.status == 200);
-  if (raw) *raw = response;
-  return json::parse(response.body);
-}
 
 // Checks an INIT failure as AWS's Python runtime reports it, through Invoke.
 void check_init_error(it::EmulatorProcess& emulator, const std::string& function,

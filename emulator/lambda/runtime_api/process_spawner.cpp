@@ -147,6 +147,10 @@ Result<std::unique_ptr<ChildProcess>> PosixSpawner::spawn(const SpawnSpec& spec)
   posix_spawn_file_actions_addopen(&spawn.actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&spawn.actions, out->second.get(), 1);
   posix_spawn_file_actions_adddup2(&spawn.actions, err->second.get(), 2);
+  // Nothing else of the emulator's (its sockets, other environments' pidfds and pipes: Asio and
+  // pidfd_open need not set close-on-exec) reaches the child, which would otherwise keep them
+  // open, and could outlive a killed emulator blocked on one of its sockets.
+  posix_spawn_file_actions_addclosefrom_np(&spawn.actions, 3);
   if (!spec.working_directory.empty())
     posix_spawn_file_actions_addchdir_np(&spawn.actions, spec.working_directory.c_str());
   posix_spawnattr_setpgroup(&spawn.attributes, 0);
@@ -176,6 +180,7 @@ Result<int> run_tool(const std::string& program, const std::vector<std::string>&
   SpawnAttributes spawn;
   posix_spawn_file_actions_addopen(&spawn.actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&spawn.actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addclosefrom_np(&spawn.actions, 3);
   reset_signals(spawn.attributes);
   posix_spawnattr_setflags(&spawn.attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   std::vector<std::string> argv_strings{program};
