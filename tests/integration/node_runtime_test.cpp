@@ -113,3 +113,27 @@ TEST_CASE("node: a layer's nodejs/node_modules is found by require, as /opt/node
   auto emulator = node_functions();
   CHECK(invoke_json(emulator, "LayerFunction") == "hello from the node layer");
 }
+
+TEST_CASE("node: the example's pre-traffic hook fails a version that answers 500 and it is rolled back") {
+  DEFAULT_PASS_ONLY();
+  it::EmulatorProcess emulator(it::source_path("examples/sam-node/template.yaml"),
+                               {"--time-scale", "600"});
+  const std::string endpoint = it::aws_endpoint_of(emulator);
+  auto deployed = it::run_to_exit({"deploy", "--endpoint", endpoint, "--parameter-overrides",
+                                   "AppVersion=v2", "HelloStatus=500"},
+                                  std::chrono::seconds(30));
+  INFO("emulator deploy: exit " << deployed.exit_code << "\n" << deployed.stdout_text
+                                << deployed.stderr_text << emulator.stdout_text());
+  CHECK_FALSE(deployed.timed_out);
+  CHECK(deployed.exit_code == 1);
+  CHECK((deployed.stdout_text + deployed.stderr_text).find("HOOK_EXECUTION_FAILURE") !=
+        std::string::npos);
+  // The hook's own reason, logged by the CommonJS callback hook.
+  CHECK(emulator.child().wait_for_stdout_line("answered 500 with version v2",
+                                              std::chrono::seconds(5)));
+  for (int i = 0; i < 10; ++i) {
+    auto response = it::request("GET", emulator.url("/hello"));
+    CHECK(response.status == 200);
+    CHECK(json::parse(response.body)["version"] == "v1");
+  }
+}
