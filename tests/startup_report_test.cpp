@@ -55,6 +55,9 @@ Resources:
   CHECK(lines[1] ==
         "Deploy a change: emulator deploy --parameter-overrides AppVersion=NEW_VALUE (after "
         "editing the template or rebuilding code: emulator deploy); stop with Ctrl-C");
+  auto watching = app::next_steps(stack, routes_of(stack), "http://127.0.0.1:3000", true);
+  CHECK(watching[1] == "Deploy a change: save it (--watch), or emulator deploy "
+                       "--parameter-overrides AppVersion=NEW_VALUE; stop with Ctrl-C");
 }
 
 TEST_CASE("start-up without any route says why every request will be refused") {

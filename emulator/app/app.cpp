@@ -277,7 +277,8 @@ int App::run() {
   p.api_listener->start(std::make_shared<apigw::Gateway>(*p.routes, *p.lambda, &p.recycler));
   log::info("API Gateway listening on " + p.api_url);
   if (p.routes->load()->routes().empty()) log::warn(no_routes_warning(p.api_url));
-  for (const auto& line : next_steps(stack, *p.routes->load(), p.api_url)) log::info(line);
+  for (const auto& line : next_steps(stack, *p.routes->load(), p.api_url, p.hot_reload != nullptr))
+    log::info(line);
 
   // One thread per core (at least two), more while handlers block; see IoThreads.
   IoThreads io_threads(p.io);

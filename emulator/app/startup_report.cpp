@@ -50,7 +50,7 @@ std::string counted(std::size_t count, const char* one, const char* many) {
 }
 
 std::vector<std::string> next_steps(const tmpl::Stack& stack, const apigw::RouteTable& routes,
-                                    const std::string& base_url) {
+                                    const std::string& base_url, bool watching) {
   std::vector<std::string> lines;
   if (!routes.routes().empty()) {
     const auto& first = routes.routes().front();
@@ -61,9 +61,13 @@ std::vector<std::string> next_steps(const tmpl::Stack& stack, const apigw::Route
   }
   std::string overrides = "KEY=VALUE";
   if (!stack.parameters.empty()) overrides = stack.parameters.begin()->first + "=NEW_VALUE";
-  lines.push_back("Deploy a change: emulator deploy --parameter-overrides " + overrides +
-                  " (after editing the template or rebuilding code: emulator deploy); "
-                  "stop with Ctrl-C");
+  if (watching)
+    lines.push_back("Deploy a change: save it (--watch), or emulator deploy "
+                    "--parameter-overrides " + overrides + "; stop with Ctrl-C");
+  else
+    lines.push_back("Deploy a change: emulator deploy --parameter-overrides " + overrides +
+                    " (after editing the template or rebuilding code: emulator deploy); "
+                    "stop with Ctrl-C");
   return lines;
 }
 

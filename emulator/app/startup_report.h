@@ -17,9 +17,9 @@ std::vector<std::string> startup_lines(const tmpl::Stack& stack, const apigw::Ro
                                        const std::string& base_url);
 
 // The last lines printed at start: what to try first (a request to the first route, a
-// redeploy with a parameter override) and how to stop.
+// redeploy with a parameter override; with --watch, saving a change) and how to stop.
 std::vector<std::string> next_steps(const tmpl::Stack& stack, const apigw::RouteTable& routes,
-                                    const std::string& base_url);
+                                    const std::string& base_url, bool watching = false);
 
 // The warning printed when there is no route at all: why every request will be refused.
 std::string no_routes_warning(const std::string& base_url);
