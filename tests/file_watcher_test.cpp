@@ -144,5 +144,58 @@ TEST_CASE("FileWatcher: a missing path is a warning that names it") {
   emu::FileWatcher watcher(std::ref(recorder), fast());
   auto warnings = watcher.watch({"/nonexistent/sam-emulator/code"});
   REQUIRE(warnings.size() == 1);
-  CHECK(warnings[0] == "cannot watch /nonexistent/sam-emulator/code: it does not exist");
+  CHECK(warnings[0].rfind("cannot watch /nonexistent/sam-emulator/code: it does not exist", 0) == 0);
+}
+
+TEST_CASE("FileWatcher: a save while the callback runs and watches again is not lost") {
+  Folder folder("during");
+  auto app = folder.write("app.py");
+  std::mutex mutex;
+  std::condition_variable changed;
+  int calls = 0;
+  emu::FileWatcher* self = nullptr;
+  emu::FileWatcher watcher(
+      [&](const std::vector<std::string>&) -> std::optional<std::chrono::milliseconds> {
+        if (calls == 0) {
+          folder.write("app.py", "saved during the deploy");
+          self->watch({folder.root.string()});  // what HotReload does after each deploy
+        }
+        std::lock_guard lock(mutex);
+        ++calls;
+        changed.notify_all();
+        return std::nullopt;
+      },
+      fast());
+  self = &watcher;
+  watcher.watch({folder.root.string()});
+  std::string why;
+  REQUIRE(watcher.start(why));
+  folder.write("app.py", "first save");
+  std::unique_lock lock(mutex);
+  CHECK(changed.wait_for(lock, 5s, [&] { return calls >= 2; }));
+}
+
+TEST_CASE("FileWatcher: a watched folder deleted and made again (sam build) is watched again") {
+  Folder folder("rebuilt");
+  const std::string build = (folder.root / "build").string();
+  folder.write("build/app.py");
+  Recorder recorder;
+  emu::FileWatcher watcher(std::ref(recorder), fast());
+  watcher.watch({build});
+  std::string why;
+  REQUIRE(watcher.start(why));
+  fs::remove_all(build);
+  REQUIRE(recorder.wait_for_calls(1));
+  // HotReload watches again after each change: the folder is missing, so watched for.
+  auto warnings = watcher.watch({build});
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].find("it is watched for") != std::string::npos);
+  folder.write("build/app.py", "rebuilt");
+  REQUIRE(recorder.wait_for_calls(2));
+  CHECK(recorder.snapshot()[1] == std::vector<std::string>{build});
+  // Once it exists, it is watched itself again.
+  CHECK(watcher.watch({build}).empty());
+  folder.write("build/app.py", "edited");
+  REQUIRE(recorder.wait_for_calls(3));
+  CHECK(recorder.snapshot()[2] == std::vector<std::string>{build + "/app.py"});
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdlib>
 #include <optional>
 
@@ -13,6 +14,8 @@
 #include "emulator/app/startup_report.h"
 #include "emulator/app/template_choice.h"
 #include "emulator/aws/aws_endpoint.h"
+#include "emulator/cloudwatch/lambda_metrics.h"
+#include "emulator/cloudwatch/metric_store.h"
 #include "emulator/codedeploy/codedeploy_api.h"
 #include "emulator/codedeploy/deployment_engine.h"
 #include "emulator/codedeploy/deployment_groups.h"
@@ -38,6 +41,7 @@
 #include "emulator/server/browser_guard.h"
 #include "emulator/server/http_server.h"
 #include "emulator/template/loader.h"
+#include "emulator/template/pseudo_parameters.h"
 
 namespace emu::app {
 namespace {
@@ -111,6 +115,11 @@ struct App::Parts {
   std::unique_ptr<ScaledClock> clock;
   std::unique_ptr<codedeploy::DeploymentEngine> engine;
   std::unique_ptr<control::Redeployer> redeployer;
+  // CloudWatch's metrics (issue 15, in progress: recorded, not served yet; docs/alarms.md):
+  // each invocation queued by InvocationMetrics' observer, aggregated every second.
+  cloudwatch::MetricStore metric_store;
+  std::unique_ptr<cloudwatch::LambdaMetrics> lambda_metrics;
+  std::unique_ptr<boost::asio::steady_timer> metrics_timer;
   std::unique_ptr<HotReload> hot_reload;  // --watch; stopped before the services it deploys to
 
   bool runtime_api() const { return options.invoke_mode == Options::InvokeMode::kRuntimeApi; }
@@ -126,6 +135,9 @@ struct App::Parts {
         std::make_shared<control::ControlApi>(*redeployer, *engine, *lambda, options.time_scale),
     };
   }
+
+  // Aggregates the queued invocations into the metric store every second while serving.
+  void flush_metrics_every_second();
 
   // Each returns what went wrong, or nothing.
   std::optional<Error> bind(const Options& o);
@@ -178,6 +190,15 @@ std::optional<Error> App::Parts::build_functions(lambda_runtime::HandlerRegistry
   return std::nullopt;
 }
 
+void App::Parts::flush_metrics_every_second() {
+  metrics_timer->expires_after(std::chrono::seconds(1));
+  metrics_timer->async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    lambda_metrics->flush();
+    flush_metrics_every_second();
+  });
+}
+
 int exit_code_of(const Error& error) {
   return error.code == std::to_string(kExitCannotServe) ? kExitCannotServe : kExitBadInput;
 }
@@ -192,6 +213,10 @@ Result<std::unique_ptr<App>> App::build(const Options& options,
   p.options = options;
   auto choice = choose_template(options);
   p.options.template_path = choice.path;
+  // sam build's output lives in .aws-sam/build: the stack keeps the name of the sources' folder,
+  // so function names, ARNs and API ids do not change with whether sam build ran.
+  if (!choice.source.empty() && p.options.stack_name.empty())
+    p.options.stack_name = tmpl::stack_name_for_template(choice.source);
   p.template_notes = choice.notes;
   for (const auto& warning : choice.warnings) log::warn(warning);
   auto load_options = load_options_for(p.options);
@@ -225,6 +250,13 @@ Result<std::unique_ptr<App>> App::build(const Options& options,
                                                      p.metrics);
   p.clock = std::make_unique<ScaledClock>(p.io.get_executor(), options.time_scale);
   p.engine = std::make_unique<codedeploy::DeploymentEngine>(*p.clock, *p.lambda);
+  p.lambda_metrics = std::make_unique<cloudwatch::LambdaMetrics>(p.metric_store);
+  p.metrics.set_observer([&p](const std::string& function, const std::string& version,
+                              const std::string& alias, bool error, double duration_ms) {
+    p.lambda_metrics->add({function, alias, version, error, duration_ms,
+                           p.clock->epoch_ms(p.clock->now())});
+  });
+  p.metrics_timer = std::make_unique<boost::asio::steady_timer>(p.io);
   p.redeployer = std::make_unique<control::Redeployer>(p.load_options, p.stack, *p.routes,
                                                        *p.lambda, *p.engine);
   if (options.watch != Options::Watch::kOff) {
@@ -280,6 +312,7 @@ int App::run() {
   for (const auto& line : next_steps(stack, *p.routes->load(), p.api_url, p.hot_reload != nullptr))
     log::info(line);
 
+  p.flush_metrics_every_second();
   // One thread per core (at least two), more while handlers block; see IoThreads.
   IoThreads io_threads(p.io);
   io_threads.start();

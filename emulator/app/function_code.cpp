@@ -201,15 +201,17 @@ std::map<std::string, std::string> runtime_paths(const RuntimeName& runtime,
   for (const auto& layer : later_first) {
     bin.push_back(layer + "/bin");
     lib.push_back(layer + "/lib");
-    python.push_back(layer + "/python");
+    // sys.path on AWS: /opt/python/lib/python3.x/site-packages before /opt/python.
     python.push_back(layer + "/python/lib/python" + std::to_string(runtime.major) + "." +
                      std::to_string(runtime.minor) + "/site-packages");
+    python.push_back(layer + "/python");
     node.push_back(layer + "/nodejs/node" + std::to_string(runtime.major) + "/node_modules");
     node.push_back(layer + "/nodejs/node_modules");
   }
   std::map<std::string, std::string> environment;
   if (!layers.empty()) {
-    bin.push_back("/usr/local/bin:/usr/bin:/bin");
+    // PATH on AWS: /usr/local/bin:/usr/bin/:/bin:/opt/bin (the layers' bin last).
+    bin.insert(bin.begin(), "/usr/local/bin:/usr/bin:/bin");
     environment["PATH"] = search_path(bin);
     environment["LD_LIBRARY_PATH"] = search_path(lib);
   }

@@ -31,7 +31,8 @@ std::vector<std::string> HotReload::paths_of(const tmpl::Stack& stack) const {
   auto add = [&](const std::string& path) {
     if (seen.insert(path).second) paths.push_back(path);
   };
-  add(fs::absolute(stack.template_path).lexically_normal().string());
+  std::error_code ec;
+  add(fs::absolute(stack.template_path, ec).lexically_normal().string());
   if (!artifacts_) return paths;
   for (const auto& spec : stack.functions) {
     if (!watched_(spec)) continue;
@@ -50,7 +51,9 @@ std::string HotReload::shown(const std::string& path) const {
 
 std::string HotReload::start() {
   auto stack = redeployer_.stack();
-  template_dir_ = fs::absolute(stack.template_path).lexically_normal().parent_path().string();
+  std::error_code ec;
+  template_dir_ =
+      fs::absolute(stack.template_path, ec).lexically_normal().parent_path().string();
   auto paths = paths_of(stack);
   for (const auto& warning : watcher_.watch(paths)) log::warn("--watch: " + warning);
   std::string why;
@@ -93,10 +96,11 @@ std::optional<std::chrono::milliseconds> HotReload::on_change(
     waiting_ = false;
     log::warn("Watch: not deployed; what was served before still is. " +
               outcome.error().message);
-    return std::nullopt;
+  } else {
+    waiting_ = false;
   }
-  waiting_ = false;
-  // The template may name other code now.
+  // The template may name other code now, or a watched folder went away (sam build recreates
+  // .aws-sam/build): watch what the stack in force names.
   for (const auto& warning : watcher_.watch(paths_of(redeployer_.stack())))
     log::warn("--watch: " + warning);
   return std::nullopt;

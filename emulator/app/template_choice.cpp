@@ -22,6 +22,7 @@ fs::path built_template(const fs::path& folder) {
 // build (a stale build is the usual reason for "my edit does nothing" with sam local).
 void serve_built(TemplateChoice& choice, const fs::path& source, const fs::path& built) {
   choice.path = built.string();
+  choice.source = source.string();
   choice.notes.push_back("Serving sam build's output " + built.string() + " (built from " +
                          source.string() + "; --ignore-sam-build serves the sources)");
   std::error_code ec1, ec2;
@@ -63,6 +64,8 @@ TemplateChoice choose_template(const Options& options) {
   fs::path source = options.template_path;
   const bool inside_build = source.parent_path().filename() == "build" &&
                             source.parent_path().parent_path().filename() == ".aws-sam";
+  if (inside_build) choice.source = (source.parent_path().parent_path().parent_path() /
+                                     "template.yaml").string();
   if (options.use_sam_build && !inside_build && is_file(source)) {
     fs::path folder = source.parent_path().empty() ? fs::path(".") : source.parent_path();
     if (auto built = built_template(folder); !built.empty())

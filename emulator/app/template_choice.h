@@ -16,6 +16,9 @@ struct TemplateChoice {
   std::string path;                   // the template to load
   std::vector<std::string> notes;     // said at start: which template, and why
   std::vector<std::string> warnings;  // e.g. the sources changed after sam build ran
+  // When sam build's output is served: the sources' template (.aws-sam's folder), whose folder
+  // names the stack as it would without the build ("" otherwise).
+  std::string source;
 };
 
 TemplateChoice choose_template(const Options& options);

@@ -27,6 +27,14 @@ std::string MetricId::key() const {
 
 bool MetricStore::record(const MetricId& id, std::int64_t epoch_ms, double value, double count,
                          const std::string& unit) {
+  StatisticSet values;
+  values.add(value, count);
+  return record_set(id, epoch_ms, values, unit);
+}
+
+bool MetricStore::record_set(const MetricId& id, std::int64_t epoch_ms,
+                             const StatisticSet& values, const std::string& unit) {
+  if (values.empty()) return true;
   const std::int64_t minute = minute_of(epoch_ms);
   std::lock_guard lock(mutex_);
   if (minute < newest_minute_ - limits_.retention_ms / kMinuteMs) return true;  // already gone
@@ -46,7 +54,7 @@ bool MetricStore::record(const MetricId& id, std::int64_t epoch_ms, double value
     created_.emplace_back(&series, minute);
   }
   std::size_t before = set->second.heap_bytes();
-  set->second.add(value, count);
+  set->second.merge(values);
   bytes_ += set->second.heap_bytes() - before;
   newest_minute_ = std::max(newest_minute_, minute);
   evict_locked(newest_minute_);
@@ -64,6 +72,9 @@ void MetricStore::evict_locked(std::int64_t newest_minute) {
     if (stale) continue;
     bytes_ -= kMinuteBytes + at->second.heap_bytes();
     series->minutes.erase(at);
+    // A metric with no minute left is forgotten (it no longer counts towards max_metrics); no
+    // other entry of created_ names it, one entry standing for each minute kept.
+    if (series->minutes.empty()) series_.erase(series->id.key());
   }
 }
 

@@ -3,7 +3,7 @@
 // high-resolution is 60 s), queried by period. Thread-safe.
 //
 // Bounded (docs/alarms.md, "Memory"): at most Limits::max_metrics metrics (a new one beyond is
-// refused); minutes older than Limits::retention before the newest one recorded are dropped
+// refused; a metric whose minutes have all been dropped is forgotten); minutes older than Limits::retention before the newest one recorded are dropped
 // (25 h: an alarm looks back at most a day, EvaluationPeriods x Period <= 86,400 s); and when the
 // sets take more than Limits::max_bytes, the oldest minutes recorded go first.
 #pragma once
@@ -55,6 +55,9 @@ class MetricStore {
   // already holds max_metrics.
   bool record(const MetricId& id, std::int64_t epoch_ms, double value, double count = 1,
               const std::string& unit = "");
+  // Adds the samples of `values` (already aggregated) at `epoch_ms`, as record() does.
+  bool record_set(const MetricId& id, std::int64_t epoch_ms, const StatisticSet& values,
+                  const std::string& unit = "");
 
   // The non-empty periods of `id` that start in [start_ms, end_ms), oldest first. `period_s` is a
   // multiple of 60; periods are aligned to the epoch, as CloudWatch aligns them.

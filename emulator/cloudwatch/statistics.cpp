@@ -25,7 +25,8 @@ Result<Statistic> Statistic::parse(const std::string& text) {
   else if (text.size() > 1 && text[0] == 'p') {
     double p = 0;
     auto [end, ec] = std::from_chars(text.data() + 1, text.data() + text.size(), p);
-    if (ec != std::errc() || end != text.data() + text.size() || p < 0 || p > 100)
+    if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(p) || p < 0 ||
+        p > 100 || text.find_first_of("eE") != std::string::npos)
       return Error{"InvalidParameterValue",
                    "The value " + text + " for parameter ExtendedStatistic is not supported: a "
                    "percentile is p followed by a number from 0 to 100, e.g. p99 or p99.9"};

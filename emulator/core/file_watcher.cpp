@@ -83,14 +83,8 @@ std::size_t FileWatcher::folder_count() const {
   return folders_.size();
 }
 
-void FileWatcher::clear_watches() {
-  for (const auto& [wd, folder] : folders_) ::inotify_rm_watch(inotify_fd_, wd);
-  folders_.clear();
-}
-
-bool FileWatcher::add_folder(const std::string& path, bool recursive,
-                             const std::set<std::string>& names,
-                             std::vector<std::string>& warnings) {
+bool FileWatcher::add_watch(const std::string& path, const Folder& spec,
+                            std::map<int, Folder>& into, std::vector<std::string>& warnings) {
   int wd = ::inotify_add_watch(inotify_fd_, path.c_str(), kFolderEvents);
   if (wd < 0) {
     if (errno == ENOSPC) {
@@ -102,57 +96,81 @@ bool FileWatcher::add_folder(const std::string& path, bool recursive,
       limit_warned_ = true;
       return false;
     }
-    warnings.push_back("cannot watch " + path + ": " + std::strerror(errno));
+    if (errno != ENOENT && errno != ENOTDIR)  // gone meanwhile: its parent's event says so
+      warnings.push_back("cannot watch " + path + ": " + std::strerror(errno));
     return true;
   }
   // Two paths of one folder (a file's folder that is also a code folder) share a descriptor.
-  auto& folder = folders_[wd];
+  auto& folder = into[wd];
   folder.path = path;
-  folder.recursive = folder.recursive || recursive;
-  folder.names.insert(names.begin(), names.end());
-  if (!recursive) return true;
+  folder.recursive = folder.recursive || spec.recursive;
+  folder.names.insert(spec.names.begin(), spec.names.end());
+  return true;
+}
 
-  std::error_code ec;
-  fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
-  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    std::error_code type_ec;
-    if (!it->is_directory(type_ec) || it->is_symlink(type_ec)) continue;
-    if (ignored_folder(it->path().filename().string())) {
-      it.disable_recursion_pending();
-      continue;
+bool FileWatcher::add_tree(const std::string& root, std::map<int, Folder>& into,
+                           std::vector<std::string>& warnings) {
+  Folder recursive;
+  recursive.recursive = true;
+  std::vector<std::string> todo{root};
+  while (!todo.empty()) {
+    std::string folder = std::move(todo.back());
+    todo.pop_back();
+    if (!add_watch(folder, recursive, into, warnings)) return false;
+    std::error_code ec;
+    fs::directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      std::error_code type_ec;
+      if (it->is_symlink(type_ec) || !it->is_directory(type_ec)) continue;
+      if (ignored_folder(it->path().filename().string())) continue;
+      todo.push_back(it->path().string());
     }
-    int child = ::inotify_add_watch(inotify_fd_, it->path().c_str(), kFolderEvents);
-    if (child < 0) {
-      if (errno == ENOSPC) return add_folder(it->path().string(), false, {}, warnings);
-      continue;  // gone meanwhile, or not readable
-    }
-    auto& below = folders_[child];
-    below.path = it->path().string();
-    below.recursive = true;
   }
   return true;
 }
 
-std::vector<std::string> FileWatcher::watch(const std::vector<std::string>& paths) {
+std::vector<std::string> FileWatcher::watch(const std::vector<std::string>& requested) {
   std::vector<std::string> warnings;
   if (inotify_fd_ < 0) return warnings;
   std::lock_guard lock(mutex_);
-  clear_watches();
+  if (requested == paths_ && !stale_) return warnings;
+  paths_ = requested;
+  stale_ = false;
   limit_warned_ = false;
-  for (auto path : paths) {
+  std::map<int, Folder> wanted;
+  bool any_missing = false;
+  for (auto path : requested) {
     while (path.size() > 1 && path.back() == '/') path.pop_back();  // "src/" names "src"
     std::error_code ec;
     auto status = fs::status(path, ec);
-    if (ec || !fs::exists(status)) {
-      warnings.push_back("cannot watch " + path + ": it does not exist");
-      continue;
+    bool added = true;
+    if (!ec && fs::is_directory(status)) {
+      added = add_tree(path, wanted, warnings);
+    } else if (!ec && fs::exists(status)) {
+      Folder file;
+      file.names = {fs::path(path).filename().string()};
+      added = add_watch(fs::path(path).parent_path().string(), file, wanted, warnings);
+    } else {
+      // Watched for from the nearest folder that exists: its first missing part appearing is a
+      // change, after which it is watched itself.
+      fs::path missing = path;
+      while (missing.has_parent_path() && missing.parent_path() != missing &&
+             !fs::is_directory(missing.parent_path(), ec))
+        missing = missing.parent_path();
+      any_missing = true;
+      warnings.push_back("cannot watch " + path + ": it does not exist (it is watched for, and "
+                         "deployed when it appears)");
+      Folder parent;
+      parent.names = {missing.filename().string()};
+      added = add_watch(missing.parent_path().string(), parent, wanted, warnings);
     }
-    bool added = fs::is_directory(status)
-                     ? add_folder(path, true, {}, warnings)
-                     : add_folder(fs::path(path).parent_path().string(), false,
-                                  {fs::path(path).filename().string()}, warnings);
     if (!added) break;  // the limit: the rest would fail the same way
   }
+  // Folders no longer wanted lose their watch; the others keep it, and their queued events.
+  for (const auto& [wd, folder] : folders_)
+    if (!wanted.count(wd)) ::inotify_rm_watch(inotify_fd_, wd);
+  folders_ = std::move(wanted);
+  stale_ = any_missing;  // watch() again once it appears, even when asked the same paths
   return warnings;
 }
 
@@ -167,12 +185,15 @@ void FileWatcher::read_events(std::vector<std::string>& changed) {
       auto* event = reinterpret_cast<inotify_event*>(at);
       at += sizeof(inotify_event) + event->len;
       if (event->mask & IN_Q_OVERFLOW) {
+        stale_ = true;  // folders made meanwhile may have no watch: the next watch() rebuilds
         changed.push_back("(more changes than the kernel could queue)");
         continue;
       }
       auto found = folders_.find(event->wd);
       if (found == folders_.end()) continue;
-      if (event->mask & IN_IGNORED) {  // the folder was deleted or unwatched
+      if (event->mask & IN_IGNORED) {  // the folder was deleted, or moved away and unwatched
+        stale_ = true;
+        changed.push_back(found->second.path);
         folders_.erase(found);
         continue;
       }
@@ -183,8 +204,22 @@ void FileWatcher::read_events(std::vector<std::string>& changed) {
       bool is_folder = event->mask & IN_ISDIR;
       if (is_folder ? ignored_folder(name) : ignored_file(name)) continue;
       std::string path = folder.path + "/" + name;
-      if (folder.recursive && is_folder && (event->mask & (IN_CREATE | IN_MOVED_TO)))
-        add_folder(path, true, {}, warnings);
+      if (folder.recursive && is_folder) {
+        if (event->mask & (IN_CREATE | IN_MOVED_TO)) {
+          add_tree(path, folders_, warnings);
+        } else if (event->mask & IN_MOVED_FROM) {
+          // Moved out of the tree: its watches would report under the old path.
+          for (auto it = folders_.begin(); it != folders_.end();) {
+            const std::string& p = it->second.path;
+            if (p == path || p.rfind(path + "/", 0) == 0) {
+              ::inotify_rm_watch(inotify_fd_, it->first);
+              it = folders_.erase(it);
+            } else {
+              ++it;
+            }
+          }
+        }
+      }
       changed.push_back(std::move(path));
     }
   }
@@ -202,12 +237,15 @@ void FileWatcher::run() {
   while (true) {
     int timeout_ms = -1;
     if (burst || retrying) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline() - Clock::now());
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline() - Clock::now());
       timeout_ms = static_cast<int>(std::max<long long>(0, left.count()));
     }
     pollfd fds[2] = {{stop_fd_, POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
     int ready = ::poll(fds, 2, timeout_ms);
-    if (ready < 0 && errno != EINTR) break;
+    if (ready < 0 && errno != EINTR) {
+      log::warn(std::string("--watch: stopped: poll failed: ") + std::strerror(errno));
+      break;
+    }
     if (ready > 0 && fds[0].revents) break;
     if (ready > 0 && fds[1].revents) {
       std::vector<std::string> changed;
@@ -221,7 +259,12 @@ void FileWatcher::run() {
       }
     }
     if (!(burst || retrying) || pending.empty() || Clock::now() < deadline()) continue;
-    auto again = on_change_(std::vector<std::string>(pending.begin(), pending.end()));
+    std::optional<std::chrono::milliseconds> again;
+    try {
+      again = on_change_(std::vector<std::string>(pending.begin(), pending.end()));
+    } catch (const std::exception& error) {  // the watcher goes on; the emulator too
+      log::warn(std::string("--watch: a change could not be handled: ") + error.what());
+    }
     burst = retrying = false;
     if (again) {
       retrying = true;

@@ -45,9 +45,12 @@ class FileWatcher {
   FileWatcher(const FileWatcher&) = delete;
   FileWatcher& operator=(const FileWatcher&) = delete;
 
-  // Replaces what is watched by `paths` (absolute). Returns one warning per path that cannot be
-  // watched, saying why (missing, the kernel's inotify limit, permissions). Thread-safe; may be
-  // called from the callback.
+  // Replaces what is watched by `paths` (absolute). Folders already watched keep their watch
+  // (and the events queued for them); a missing path is watched for from its nearest existing
+  // folder, so it is seen when it appears (sam build recreating .aws-sam/build). Returns one
+  // warning per path that cannot be watched, saying why (missing, the kernel's inotify limit,
+  // permissions). Does nothing when `paths` are those watched and no watched folder went away.
+  // Thread-safe; may be called from the callback.
   std::vector<std::string> watch(const std::vector<std::string>& paths);
 
   // Starts the thread. False (and a warning in `why`) when inotify is not available.
@@ -64,10 +67,13 @@ class FileWatcher {
   };
   void run();
   void read_events(std::vector<std::string>& changed);
-  // Adds `folder` (and, when recursive, every folder below it); false when the kernel refused.
-  bool add_folder(const std::string& folder, bool recursive, const std::set<std::string>& names,
-                  std::vector<std::string>& warnings);
-  void clear_watches();
+  // Adds a watch on `path` with `spec` merged into `into` (by descriptor); false when the kernel
+  // refused for its limit.
+  bool add_watch(const std::string& path, const Folder& spec, std::map<int, Folder>& into,
+                 std::vector<std::string>& warnings);
+  // `root` and every folder below it (not through links, not into ignored folders), as watched.
+  bool add_tree(const std::string& root, std::map<int, Folder>& into,
+                std::vector<std::string>& warnings);
 
   OnChange on_change_;
   Timing timing_;
@@ -75,6 +81,8 @@ class FileWatcher {
   int stop_fd_ = -1;
   mutable std::mutex mutex_;
   std::map<int, Folder> folders_;  // by inotify watch descriptor
+  std::vector<std::string> paths_;  // what watch() was asked last
+  bool stale_ = false;              // a watched folder went away, or events were lost
   bool limit_warned_ = false;
   std::thread thread_;
 };

@@ -28,6 +28,7 @@ void InvocationMetrics::record(const std::string& function, const std::string& v
                                const std::string& alias, bool error, bool timeout,
                                double duration_ms, Clock::time_point at) {
   std::int64_t second = second_of(at);
+  if (observer_) observer_(function, version, alias, error, duration_ms);
   std::lock_guard lock(mutex_);
   add(functions_[function], error, timeout, duration_ms);
   add(versions_[{function, version}], error, timeout, duration_ms);

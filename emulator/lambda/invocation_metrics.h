@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -29,6 +30,12 @@ class InvocationMetrics {
   void record(const std::string& function, const std::string& version, const std::string& alias,
               bool error, bool timeout, double duration_ms, Clock::time_point at = Clock::now());
 
+  // Also hands each recorded invocation to `observer` (CloudWatch's metrics), on the recording
+  // thread. Set before invocations start; it must be cheap (a queue push).
+  using Observer = std::function<void(const std::string& function, const std::string& version,
+                                      const std::string& alias, bool error, double duration_ms)>;
+  void set_observer(Observer observer) { observer_ = std::move(observer); }
+
   InvocationCounts function_counts(const std::string& function) const;
   InvocationCounts version_counts(const std::string& function, const std::string& version) const;
   InvocationCounts alias_counts(const std::string& function, const std::string& alias) const;
@@ -44,6 +51,7 @@ class InvocationMetrics {
     std::uint64_t count;
   };
   mutable std::mutex mutex_;
+  Observer observer_;
   std::map<std::string, InvocationCounts> functions_;
   std::map<std::pair<std::string, std::string>, InvocationCounts> versions_;
   std::map<std::pair<std::string, std::string>, InvocationCounts> aliases_;

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
 
 #include "emulator/template/property_reader.h"
 #include "emulator/template/template_error.h"
@@ -115,6 +116,9 @@ Result<AlarmSpec> read_alarm(const ResourceDecl& alarm, StackScope& scope,
                                                                 {"10", "20", "30"}))
       return wrong(alarm, "Period",
                    "expected 10, 20, 30 or a multiple of 60, got " + std::to_string(spec.period_s));
+    if (spec.period_s < 60)
+      spec.not_evaluated = "its Period " + std::to_string(spec.period_s) + " s is high-resolution; "
+                           "the emulator keeps metrics by the minute";
     if (spec.period_s * spec.evaluation_periods > 86400)
       return wrong(alarm, "EvaluationPeriods",
                    "EvaluationPeriods x Period must not exceed one day (86400 s), got " +
@@ -136,7 +140,8 @@ Result<AlarmSpec> read_alarm(const ResourceDecl& alarm, StackScope& scope,
       double p = -1;
       auto [end, ec] = std::from_chars(extended.data() + 1, extended.data() + extended.size(), p);
       bool percentile = extended[0] == 'p' && ec == std::errc() &&
-                        end == extended.data() + extended.size() && p >= 0 && p <= 100;
+                        end == extended.data() + extended.size() && std::isfinite(p) &&
+                        p >= 0 && p <= 100 && extended.find_first_of("eE") == std::string::npos;
       if (!percentile)
         spec.not_evaluated = "its ExtendedStatistic " + extended + " is not a percentile (pNN); "
                              "the emulator computes percentiles only";
@@ -148,7 +153,7 @@ Result<AlarmSpec> read_alarm(const ResourceDecl& alarm, StackScope& scope,
   } else if (threshold.value()) {
     const std::string& value = *threshold.value();
     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), spec.threshold);
-    if (ec != std::errc() || end != value.data() + value.size())
+    if (ec != std::errc() || end != value.data() + value.size() || !std::isfinite(spec.threshold))
       return wrong(alarm, "Threshold", "expected a number, got \"" + value + "\"");
   } else if (band || alarm.property("ThresholdMetricId")) {
     spec.not_evaluated = "it compares with an anomaly detection band, which the emulator does "

@@ -233,6 +233,8 @@ TEST_CASE("python: sam build's output beside the template is served, and said, u
     CHECK(emulator.stdout_text().find("Serving sam build's output " +
                                       app.path(".aws-sam/build/template.yaml")) != std::string::npos);
     CHECK(invoke_json(emulator, "Fn") == "from sam build");
+    // The stack keeps the sources' folder name (not "build"): same function names either way.
+    CHECK(emulator.stdout_text().find("(stack emulator-it-") != std::string::npos);
     // template.yaml was written after the build: a stale build is said.
     CHECK(emulator.stderr_text().find("changed after sam build wrote") != std::string::npos);
   }

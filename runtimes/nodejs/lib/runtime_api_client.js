@@ -51,7 +51,8 @@ class Connection {
     const parts = [];
     for (const r of requests) {
       const body = r.body === undefined ? Buffer.alloc(0) : Buffer.from(r.body);
-      let head = `${r.method} ${r.path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\n`;
+      const host = this.host.includes(':') ? `[${this.host}]` : this.host; // IPv6 in brackets
+      let head = `${r.method} ${r.path} HTTP/1.1\r\nHost: ${host}:${this.port}\r\n`;
       for (const [name, value] of Object.entries(r.headers || {})) head += `${name}: ${value}\r\n`;
       head += `Content-Length: ${body.length}\r\n\r\n`;
       const bytes = Buffer.concat([Buffer.from(head, 'latin1'), body]);
@@ -134,6 +135,10 @@ class Connection {
       buffer = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
       this.chunks = buffer.length ? [buffer] : [];
       const parsed = parseChunked(buffer);
+      if (parsed === false) {
+        this.socket.destroy(new Error('the Runtime API sent a malformed chunked body'));
+        return false;
+      }
       if (!parsed) return false;
       [body, used] = parsed;
     } else {
@@ -158,7 +163,8 @@ class Connection {
 
 }
 
-// A chunked body at the start of `buffer`: [text, bytes used], or null while incomplete.
+// A chunked body at the start of `buffer`: [text, bytes used], null while incomplete, false when
+// malformed.
 function parseChunked(buffer) {
   const parts = [];
   let at = 0;
@@ -173,7 +179,8 @@ function parseChunked(buffer) {
       if (end < 0) return null;
       return [Buffer.concat(parts).toString('utf8'), end + 4];
     }
-    if (Number.isNaN(size) || buffer.length < at + size + 2) return null;
+    if (Number.isNaN(size) || size < 0) return false;
+    if (buffer.length < at + size + 2) return null;
     parts.push(buffer.subarray(at, at + size));
     at += size + 2;
   }
