@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 
 _PR_SET_PDEATHSIG = 1
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -154,3 +155,18 @@ def http_get(port: int, path: str, timeout_s: float = 5.0):
         return response.status, response.getheader("Content-Type"), response.read()
     finally:
         connection.close()
+
+
+def drain_in_background(stream) -> None:
+    """Reads `stream` (a child's stdout, as a terminal would) to its end on a daemon thread. The
+    thread holds the file object, not only its number: the descriptor stays open until the end
+    is read, so that it cannot be closed with a finished Popen and reused by the next child's
+    pipe while this thread still reads it (which would swallow that child's "listening" line)."""
+    def drain() -> None:
+        try:
+            while os.read(stream.fileno(), 1 << 16):
+                pass
+        except (OSError, ValueError):
+            pass
+
+    threading.Thread(target=drain, daemon=True).start()

@@ -20,7 +20,6 @@ import os
 import shutil
 import signal
 import subprocess
-import threading
 import time
 from pathlib import Path
 
@@ -179,7 +178,7 @@ class ServerlessOffline:
                                            cwd=self.service_dir, env=env,
                                            stdout=subprocess.PIPE, stderr=stderr)
         # Its stdout (the route table, then lines per request) is drained as a terminal would.
-        threading.Thread(target=_drain, args=(self.process.stdout,), daemon=True).start()
+        processes.drain_in_background(self.process.stdout)
         return self
 
     def wait_ready(self, timeout_s: float = 120.0) -> "ServerlessOffline":
@@ -217,14 +216,3 @@ class ServerlessOffline:
 def version_line() -> str:
     return f"serverless-offline {OFFLINE_VERSION} (serverless {SERVERLESS_VERSION})"
 
-
-def _drain(stream) -> None:
-    """Reads `stream` (a child's stdout) to its end. The thread holds the file object, not only
-    its number: the descriptor stays open until the end is read, so that it cannot be closed with
-    a finished Popen and reused by the next child's pipe while this thread still reads it (which
-    would swallow that child's "listening" line)."""
-    try:
-        while os.read(stream.fileno(), 1 << 16):
-            pass
-    except (OSError, ValueError):
-        pass

@@ -9,7 +9,6 @@ import re
 import select
 import signal
 import subprocess
-import threading
 import time
 from pathlib import Path
 
@@ -76,7 +75,7 @@ class Emulator:
                     self.seconds_to_listening = time.perf_counter() - started
                     self.port = int(match.group(1))
                     break
-        threading.Thread(target=_drain, args=(self.process.stdout,), daemon=True).start()
+        processes.drain_in_background(self.process.stdout)
         return self
 
     def url(self, path: str) -> str:
@@ -95,17 +94,6 @@ class Emulator:
     def __exit__(self, *_):
         self.stop()
 
-
-def _drain(stream) -> None:
-    """Reads `stream` (a child's stdout) to its end. The thread holds the file object, not only
-    its number: the descriptor stays open until the end is read, so that it cannot be closed with
-    a finished Popen and reused by the next child's pipe while this thread still reads it (which
-    would swallow that child's "listening" line)."""
-    try:
-        while os.read(stream.fileno(), 1 << 16):
-            pass
-    except (OSError, ValueError):
-        pass
 
 
 def emulator_invoke_modes(binary: Path) -> list:
