@@ -256,3 +256,65 @@ TEST_CASE_FIXTURE(Fixture, "engine errors are CodeDeploy's") {
   REQUIRE(engine->stop(id, true).ok());
   CHECK(engine->stop(id, true).error().code == "DeploymentAlreadyCompletedException");
 }
+
+TEST_CASE_FIXTURE(Fixture, "an alarm in ALARM stops a canary with ALARM_ACTIVE and rolls it back") {
+  auto r = request("Canary10Percent5Minutes");
+  r.alarms = {"errors-alarm", "latency-alarm"};
+  r.auto_rollback = false;  // DEPLOYMENT_STOP_ON_ALARM rolls back whatever this says
+  auto id = start(r);
+  CHECK(share_of_v2() == doctest::Approx(0.1));
+  CHECK(engine->alarm_fired("some-other-alarm", "x") == 0);
+  CHECK(deployment(id).status == DeploymentStatus::kInProgress);
+
+  CHECK(engine->alarm_fired("latency-alarm", "Threshold Crossed: 1 datapoint [3.0 (07/12/26 "
+                                             "10:01:00)] was greater than the threshold (1.0).") == 1);
+  auto d = deployment(id);
+  CHECK(d.status == DeploymentStatus::kStopped);
+  CHECK(d.error_code == "ALARM_ACTIVE");
+  // CodeDeploy's words, as recorded from real deployments.
+  CHECK(d.error_message ==
+        "One or more alarms have been activated according to the Amazon CloudWatch metrics you "
+        "selected, and the affected deployments have been stopped. Activated alarms: "
+        "<latency-alarm>");
+  CHECK(d.events[0].status == "Succeeded");
+  CHECK(d.events[1].status == "Failed");
+  CHECK(d.events[1].diagnostics.find("latency-alarm is in ALARM: Threshold Crossed") !=
+        std::string::npos);
+  CHECK(d.events[2].status == "Skipped");
+  CHECK(share_of_v2() == 0.0);
+  REQUIRE_FALSE(d.rollback_deployment_id.empty());
+  CHECK(d.rollback_message == "Deployment " + id +
+                                  " terminated. Automatic rollback is triggered with a "
+                                  "DeploymentId " + d.rollback_deployment_id + ".");
+  auto rollback = deployment(d.rollback_deployment_id);
+  CHECK(rollback.rollback_message == "Deployment " + rollback.id +
+                                         " is triggered to roll back deployment " + id + ".");
+  CHECK(clock.pending() == 0);
+  // It has ended: the alarm firing again changes nothing.
+  CHECK(engine->alarm_fired("latency-alarm", "") == 0);
+}
+
+TEST_CASE_FIXTURE(Fixture, "a deployment whose alarm is already in ALARM stops before any traffic moves") {
+  std::vector<std::string> asked;
+  engine->set_alarm_check([&](const std::vector<std::string>& names)
+                              -> std::optional<std::pair<std::string, std::string>> {
+    asked = names;
+    return std::pair(std::string("errors-alarm"), std::string("forced"));
+  });
+  auto r = request("Canary10Percent5Minutes", /*hooks=*/true);
+  r.alarms = {"errors-alarm"};
+  auto id = start(r);
+  CHECK(asked == std::vector<std::string>{"errors-alarm"});
+  auto d = deployment(id);
+  CHECK(d.status == DeploymentStatus::kStopped);
+  CHECK(d.error_code == "ALARM_ACTIVE");
+  CHECK(invoker.calls.empty());  // not even the PreTraffic hook ran
+  for (const auto& event : d.events) CHECK(event.status == "Skipped");
+  CHECK(share_of_v2() == 0.0);
+
+  // Without alarms the check is not consulted.
+  asked.clear();
+  auto plain = start(request("AllAtOnce"));
+  CHECK(asked.empty());
+  CHECK(deployment(plain).status == DeploymentStatus::kSucceeded);
+}

@@ -24,10 +24,11 @@ double sum(const MetricStore& store, const MetricId& id) {
 TEST_CASE("lambda metrics: each invocation counts for the function, its alias or version, and the version an alias ran") {
   MetricStore store;
   LambdaMetrics metrics(store);
-  metrics.add({"whodis", "live", "1", false, 10, kMinute + 1'000});
-  metrics.add({"whodis", "live", "2", true, 30, kMinute + 2'000});
-  metrics.add({"whodis", "", "2", false, 20, kMinute + 3'000});        // by version
-  metrics.add({"whodis", "", "$LATEST", false, 40, kMinute + 61'000});  // unqualified
+  // The last field: when each ended in real time (ms); the first two overlap.
+  metrics.add({"whodis", "live", "1", false, 10, kMinute + 1'000, 100});
+  metrics.add({"whodis", "live", "2", true, 30, kMinute + 2'000, 105});
+  metrics.add({"whodis", "", "2", false, 20, kMinute + 3'000, 200});        // by version
+  metrics.add({"whodis", "", "$LATEST", false, 40, kMinute + 61'000, 300});  // unqualified
   CHECK(store.metrics().empty());  // nothing until flushed
   metrics.flush();
 
@@ -42,6 +43,14 @@ TEST_CASE("lambda metrics: each invocation counts for the function, its alias or
   CHECK(sum(store, metric("Errors",
                           {fn, {"Resource", "whodis:live"}, {"ExecutedVersion", "2"}})) == 1);
   CHECK(sum(store, metric("Invocations", {fn, {"Resource", "whodis:$LATEST"}})) == 0);
+  CHECK(sum(store, metric("Invocations", {})) == 4);  // the Region's aggregate
+  CHECK(sum(store, metric("Throttles", {fn})) == 0);
+  auto throttles = store.query(metric("Throttles", {fn}), kMinute, kMinute + 60'000, 60);
+  REQUIRE(throttles.size() == 1);  // zero throttles are data, not missing datapoints
+  CHECK(throttles[0].values.sample_count() == 3);
+  auto concurrency = store.query(metric("ConcurrentExecutions", {fn}), kMinute, kMinute + 60'000, 60);
+  REQUIRE(concurrency.size() == 1);
+  CHECK(concurrency[0].values.maximum() == 2);  // [90, 100) and [75, 105) overlap
 
   // Errors' average is the error rate; Duration keeps its statistics per minute.
   auto errors = store.query(metric("Errors", {fn, {"Resource", "whodis:live"}}), kMinute,

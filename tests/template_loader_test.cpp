@@ -73,7 +73,7 @@ TEST_CASE("template: template.yaml: Globals give every function runtime, handler
   }
   const auto& whodis = stack.functions[0];
   CHECK(whodis.code_uri == "build/package/whodis.zip");
-  CHECK(whodis.code_uri_where.line == 37);
+  CHECK(whodis.code_uri_where.line == 45);
   CHECK(whodis.code_uri_where.column == 16);
   CHECK(whodis.auto_publish_alias == "live");
   REQUIRE(whodis.deployment_preference);

@@ -118,12 +118,8 @@ Resources:
   CHECK(preference->alarms == std::vector<std::string>{"test-errors"});
   CHECK(preference->where.line == 15);
   CHECK_FALSE(stack.functions[2].deployment_preference->enabled);
-  // Alarms are read, and said to do nothing here.
-  REQUIRE(stack.warnings.size() == 1);
-  CHECK(stack.warnings[0] ==
-        "t.yaml:18:9: Resources.Fn.Properties.DeploymentPreference.Alarms: 'Alarms' is not "
-        "emulated yet: no CloudWatch alarm is evaluated here, so none stops or rolls back a "
-        "deployment (on AWS an alarm in ALARM does); hooks still do.");
+  // Alarms are read, and evaluated (docs/alarms.md): no warning any more.
+  CHECK(stack.warnings.empty());
 }
 
 TEST_CASE("template: a DeploymentPreference Type CodeDeploy does not have is an error listing the "

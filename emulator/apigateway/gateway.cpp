@@ -135,14 +135,25 @@ void Gateway::handle(server::HttpRequest request, const server::ClientInfo& clie
   nlohmann::json event = recycler_ ? recycler_->take() : nlohmann::json();
   fill_proxy_event(event, request, match, facts);
 
+  // With an observer, the table stays alive until the answer so that the route's names can be
+  // reported without copying them on every request.
+  auto observed = observer_ ? routes : nullptr;
   lambda_.invoke(target.value(), std::move(event),
-                  [exchange, version, respond = std::move(respond),
+                  [this, exchange, version, respond = std::move(respond), observed,
+                   route = &route, invoked = Clock::now(),
                    function = route.function_logical_id](lambda::InvokeResult result) {
                     auto response = integration_response(result, function, version);
                     if (result.handler_still_running) response.keep_alive(false);
                     stamp(response, *exchange);
                     access_log(*exchange, response.result_int(), function,
                                result.executed_version);
+                    if (observed) {
+                      const auto now = Clock::now();
+                      observer_({route->api_name, route->stage, response.result_int(),
+                                 std::chrono::duration<double, std::milli>(now - exchange->started)
+                                     .count(),
+                                 std::chrono::duration<double, std::milli>(now - invoked).count()});
+                    }
                     respond(std::move(response));
                   });
 }

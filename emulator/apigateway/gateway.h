@@ -5,7 +5,10 @@
 // invocation runs on the invoker's workers and answers through a callback.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 #include "emulator/apigateway/route_table_holder.h"
 #include "emulator/lambda/event_recycler.h"
@@ -14,13 +17,25 @@
 
 namespace emu::apigw {
 
+// One request a route answered, as CloudWatch's AWS/ApiGateway metrics count it.
+struct ServedRequest {
+  std::string_view api_name;
+  std::string_view stage;
+  unsigned status = 0;
+  double latency_ms = 0;                         // arrival to response
+  std::optional<double> integration_latency_ms;  // the invocation's share, when one ran
+};
+// Called once per answered request that matched a route, on the thread that answers it; must be
+// quick (it queues).
+using RequestObserver = std::function<void(const ServedRequest&)>;
+
 class Gateway final : public server::RequestHandler {
  public:
   // All must outlive the gateway. `recycler` (optional): spent events to build proxy events in,
-  // the one the invokers give events back to.
+  // the one the invokers give events back to. `observer` (optional): see RequestObserver.
   Gateway(const RouteTableHolder& routes, lambda::LambdaService& lambda,
-          lambda::EventRecycler* recycler = nullptr)
-      : routes_(routes), lambda_(lambda), recycler_(recycler) {}
+          lambda::EventRecycler* recycler = nullptr, RequestObserver observer = {})
+      : routes_(routes), lambda_(lambda), recycler_(recycler), observer_(std::move(observer)) {}
 
   void handle(server::HttpRequest request, const server::ClientInfo& client,
               server::Respond respond) override;
@@ -30,6 +45,7 @@ class Gateway final : public server::RequestHandler {
   const RouteTableHolder& routes_;
   lambda::LambdaService& lambda_;
   lambda::EventRecycler* recycler_;
+  RequestObserver observer_;
 };
 
 }  // namespace emu::apigw

@@ -238,6 +238,7 @@ RouteTable RouteTable::build(const tmpl::Stack& stack, std::vector<std::string>&
       Route route;
       route.api_logical_id = api->logical_id;
       route.api_id = api->api_id;
+      route.api_name = api->name;
       route.stage = api->stage_name;
       route.stage_variables = api->stage_variables;
       route.resource_path = std::move(parsed->resource_path);

@@ -28,6 +28,7 @@ namespace emu::apigw {
 struct Route {
   std::string api_logical_id;       // "ServerlessRestApi", "OleoleoleApi"
   std::string api_id;               // requestContext.apiId
+  std::string api_name;             // the API's Name (CloudWatch's ApiName dimension)
   std::string stage;                // requestContext.stage, "Prod"
   std::map<std::string, std::string> stage_variables;
   std::string resource_path;        // event.resource: "/items/{id}", "/{proxy+}"

@@ -4,6 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <optional>
 
@@ -14,6 +15,11 @@
 #include "emulator/app/startup_report.h"
 #include "emulator/app/template_choice.h"
 #include "emulator/aws/aws_endpoint.h"
+#include "emulator/app/template_alarms.h"
+#include "emulator/cloudwatch/alarms.h"
+#include "emulator/cloudwatch/api_gateway_metrics.h"
+#include "emulator/cloudwatch/embedded_metrics.h"
+#include "emulator/cloudwatch/api/cloudwatch_api.h"
 #include "emulator/cloudwatch/lambda_metrics.h"
 #include "emulator/cloudwatch/metric_store.h"
 #include "emulator/codedeploy/codedeploy_api.h"
@@ -115,11 +121,14 @@ struct App::Parts {
   std::unique_ptr<ScaledClock> clock;
   std::unique_ptr<codedeploy::DeploymentEngine> engine;
   std::unique_ptr<control::Redeployer> redeployer;
-  // CloudWatch's metrics (issue 15, in progress: recorded, not served yet; docs/alarms.md):
-  // each invocation queued by InvocationMetrics' observer, aggregated every second.
+  // CloudWatch (docs/alarms.md): each invocation queued by InvocationMetrics' observer and
+  // aggregated every second into the metric store; the alarms evaluated on the clock every
+  // virtual minute, an alarm in ALARM stopping the deployments it guards.
   cloudwatch::MetricStore metric_store;
   std::unique_ptr<cloudwatch::LambdaMetrics> lambda_metrics;
+  std::unique_ptr<cloudwatch::ApiGatewayMetrics> api_metrics;
   std::unique_ptr<boost::asio::steady_timer> metrics_timer;
+  std::unique_ptr<cloudwatch::Alarms> alarms;
   std::unique_ptr<HotReload> hot_reload;  // --watch; stopped before the services it deploys to
 
   bool runtime_api() const { return options.invoke_mode == Options::InvokeMode::kRuntimeApi; }
@@ -133,11 +142,20 @@ struct App::Parts {
                                                     codedeploy::all_configs(stack), stack.region,
                                                     stack.account_id),
         std::make_shared<control::ControlApi>(*redeployer, *engine, *lambda, options.time_scale),
+        std::make_shared<cloudwatch::CloudWatchApi>(*alarms, metric_store, *clock,
+                                                    [this] { flush_metrics(); }),
     };
   }
 
-  // Aggregates the queued invocations into the metric store every second while serving.
+  // Aggregates the queued invocations and requests into the metric store: now, and every
+  // second while serving.
+  void flush_metrics() {
+    lambda_metrics->flush();
+    api_metrics->flush();
+  }
   void flush_metrics_every_second();
+  // A function's log line in CloudWatch's embedded metric format becomes metrics.
+  void record_embedded_metrics(const lambda::FunctionVersion& version, std::string_view line);
 
   // Each returns what went wrong, or nothing.
   std::optional<Error> bind(const Options& o);
@@ -165,6 +183,9 @@ std::optional<Error> App::Parts::bind(const Options& o) {
 std::optional<Error> App::Parts::build_functions(lambda_runtime::HandlerRegistry handlers) {
   lambda::StoreOptions store_options;
   store_options.aws_endpoint_url = aws_url;
+  store_options.output_tap = [this](const lambda::FunctionVersion& version, std::string_view line) {
+    if (cloudwatch::looks_like_emf(line)) record_embedded_metrics(version, line);
+  };
   if (options.invoke_mode == Options::InvokeMode::kInProcess) {
     store_options.resolve_code = lambda::builtin_code_resolver(handlers);
   } else {
@@ -194,9 +215,35 @@ void App::Parts::flush_metrics_every_second() {
   metrics_timer->expires_after(std::chrono::seconds(1));
   metrics_timer->async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    lambda_metrics->flush();
+    flush_metrics();
     flush_metrics_every_second();
   });
+}
+
+void App::Parts::record_embedded_metrics(const lambda::FunctionVersion& version,
+                                         std::string_view line) {
+  auto record = cloudwatch::parse_emf(line);
+  if (!record.ok()) {
+    log::warn(version.logical_id + ": a log line in the embedded metric format gives no metric: " +
+              record.error().message + " (docs/alarms.md, \"Custom metrics\")");
+    return;
+  }
+  if (!clock) return;  // not serving yet
+  // _aws.Timestamp is real time: the metric lands as far from the virtual now as it was from the
+  // real one (CloudWatchApi does the same with PutMetricData).
+  const std::int64_t wall_now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
+  const std::int64_t at = clock->epoch_ms(clock->now()) + (record->timestamp_ms - wall_now);
+  for (const auto& datum : record->data) {
+    cloudwatch::StatisticSet values;
+    for (double value : datum.values) values.add(value);
+    if (!metric_store.record_set(datum.metric, at, values, datum.unit)) {
+      log::warn(version.logical_id + ": metric " + datum.metric.metric_name +
+                " from its log is not kept: the emulator keeps at most 5000 metrics");
+      return;
+    }
+  }
 }
 
 int exit_code_of(const Error& error) {
@@ -253,12 +300,43 @@ Result<std::unique_ptr<App>> App::build(const Options& options,
   p.lambda_metrics = std::make_unique<cloudwatch::LambdaMetrics>(p.metric_store);
   p.metrics.set_observer([&p](const std::string& function, const std::string& version,
                               const std::string& alias, bool error, double duration_ms) {
-    p.lambda_metrics->add({function, alias, version, error, duration_ms,
-                           p.clock->epoch_ms(p.clock->now())});
+    p.lambda_metrics->add(
+        {function, alias, version, error, duration_ms, p.clock->epoch_ms(p.clock->now()),
+         std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now().time_since_epoch())
+             .count()});
   });
   p.metrics_timer = std::make_unique<boost::asio::steady_timer>(p.io);
+  p.alarms = std::make_unique<cloudwatch::Alarms>(*p.clock, p.metric_store, p.stack.region,
+                                                  p.stack.account_id);
+  p.api_metrics = std::make_unique<cloudwatch::ApiGatewayMetrics>(p.metric_store);
+  p.alarms->set_before_evaluation([&p] { p.flush_metrics(); });
+  p.alarms->set_listener([&p](const cloudwatch::AlarmStatus& alarm, cloudwatch::AlarmState) {
+    if (alarm.state == cloudwatch::AlarmState::kAlarm)
+      p.engine->alarm_fired(alarm.definition.name, alarm.reason);
+  });
+  p.engine->set_alarm_check([&p](const std::vector<std::string>& names)
+                                -> std::optional<std::pair<std::string, std::string>> {
+    for (const auto& name : names)
+      if (auto alarm = p.alarms->get(name); alarm && alarm->state == cloudwatch::AlarmState::kAlarm)
+        return std::pair(name, alarm->reason);
+    return std::nullopt;
+  });
   p.redeployer = std::make_unique<control::Redeployer>(p.load_options, p.stack, *p.routes,
                                                        *p.lambda, *p.engine);
+  // A deploy updates the template's alarms before its deployments start, as CloudFormation
+  // updates the alarm resources of a stack; alarms the template no longer has are deleted.
+  p.redeployer->set_on_stack_change([&p](const tmpl::Stack& before, const tmpl::Stack& after) {
+    std::vector<std::string> gone;
+    for (const auto& old : before.alarms) {
+      bool kept = false;
+      for (const auto& now : after.alarms) kept = kept || now.name == old.name;
+      if (!kept && p.alarms->get(old.name)) gone.push_back(old.name);
+    }
+    if (!gone.empty() && p.alarms->remove(gone).ok())
+      for (const auto& name : gone) log::info("Alarm " + name + " is no longer in the template: deleted");
+    for (const auto& note : put_template_alarms(after, *p.alarms)) log::warn(note);
+  });
   if (options.watch != Options::Watch::kOff) {
     auto mode = options.invoke_mode;
     p.hot_reload = std::make_unique<HotReload>(
@@ -291,6 +369,10 @@ int App::run() {
       log::info(*line);
   }
   for (const auto& line : startup_lines(stack, *p.routes->load(), p.api_url)) log::info(line);
+  for (const auto& line : alarm_lines(stack)) log::info(line);
+  // Created (and evaluated once) now, before anything is served, so their first state change
+  // follows these lines.
+  for (const auto& note : put_template_alarms(stack, *p.alarms)) log::warn(note);
 
   Drain drain(p.io, {p.api_listener.get(), p.aws_listener.get()},
               std::chrono::seconds(longest_timeout(stack) + 1));
@@ -303,16 +385,23 @@ int App::run() {
         return aws::rest_json_error(Error{"AccessDeniedException", reason}, http_version);
       }));
   log::info("AWS endpoints (Lambda API) listening on " + p.aws_url);  // tests parse this line
-  log::info("  also on it: the CodeDeploy API and the emulator control API (/emulator/)");
+  log::info("  also on it: the CodeDeploy and CloudWatch APIs and the emulator control API "
+            "(/emulator/)");
   // Before "listening": a change saved once the emulator answers is seen.
   if (p.hot_reload) log::info(p.hot_reload->start());
-  p.api_listener->start(std::make_shared<apigw::Gateway>(*p.routes, *p.lambda, &p.recycler));
+  p.api_listener->start(std::make_shared<apigw::Gateway>(
+      *p.routes, *p.lambda, &p.recycler, [&p](const apigw::ServedRequest& served) {
+        p.api_metrics->add({std::string(served.api_name), std::string(served.stage), served.status,
+                            served.latency_ms, served.integration_latency_ms,
+                            p.clock->epoch_ms(p.clock->now())});
+      }));
   log::info("API Gateway listening on " + p.api_url);
   if (p.routes->load()->routes().empty()) log::warn(no_routes_warning(p.api_url));
   for (const auto& line : next_steps(stack, *p.routes->load(), p.api_url, p.hot_reload != nullptr))
     log::info(line);
 
   p.flush_metrics_every_second();
+  p.alarms->start();
   // One thread per core (at least two), more while handlers block; see IoThreads.
   IoThreads io_threads(p.io);
   io_threads.start();

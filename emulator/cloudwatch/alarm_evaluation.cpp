@@ -53,6 +53,11 @@ std::string plural(int n, const char* one, const char* many) {
 
 std::string alarm_reason(const AlarmRule& rule, int breaching,
                          const std::vector<RangePoint>& shown) {
+  if (!rule.datapoints_to_alarm_set)
+    return "Threshold Crossed: " + plural(breaching, "datapoint", "datapoints") + " [" +
+           listed(shown) + "] " + (breaching == 1 ? "was " : "were ") +
+           comparison_words(rule.comparison) + " the threshold (" + java_double(rule.threshold) +
+           ").";
   return "Threshold Crossed: " + std::to_string(breaching) + " out of the last " +
          std::to_string(rule.evaluation_periods) + " datapoints [" + listed(shown) + "] " +
          (breaching == 1 ? "was " : "were ") + comparison_words(rule.comparison) +

@@ -34,6 +34,10 @@ struct AlarmRule {
   int period_s = 60;
   int evaluation_periods = 1;
   int datapoints_to_alarm = 1;  // M of the N evaluation periods
+  // Whether the alarm sets DatapointsToAlarm: CloudWatch's ALARM reason then reads "1 out of the
+  // last 1 datapoints [...] (minimum 1 datapoint for OK -> ALARM transition)", otherwise
+  // "1 datapoint [...] was greater than the threshold (1.0)." (both recorded from AWS).
+  bool datapoints_to_alarm_set = true;
   double threshold = 0;
   Comparison comparison = Comparison::kGreaterOrEqual;
   MissingData missing = MissingData::kMissing;

@@ -1,8 +1,12 @@
 // LambdaMetrics: the AWS/Lambda metrics CloudWatch has for each invocation (Lambda developer
 // guide, "Types of metrics for Lambda functions"): Invocations, Errors (function errors and
-// timeouts) and Duration, each with the dimension sets Lambda publishes — FunctionName; for an
-// invocation of an alias or a version also FunctionName + Resource ("name:alias" or
-// "name:version"); for an alias also FunctionName + Resource + ExecutedVersion.
+// timeouts), Throttles (always 0: the emulator queues instead of throttling), Duration and
+// ConcurrentExecutions, each with the dimension sets Lambda publishes — none (the Region's
+// aggregate); FunctionName; for an invocation of an alias or a version also FunctionName +
+// Resource ("name:alias" or "name:version"); for an alias also FunctionName + Resource +
+// ExecutedVersion. ConcurrentExecutions (read it with Maximum) is the most invocations of a
+// flush's batch that overlapped in real time: invocations that straddle a flush (every second)
+// are not seen overlapping, so a long-running burst reads a little low.
 //
 // Off the request path: add() is a push onto a queue under a mutex; flush() aggregates what
 // waits per function, resource, version and minute and records it into the MetricStore. The
@@ -15,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "emulator/cloudwatch/batch_queue.h"
 #include "emulator/cloudwatch/metric_store.h"
 
 namespace emu::cloudwatch {
@@ -26,11 +31,12 @@ struct LambdaInvocation {
   bool error = false;            // a function error or a timeout
   double duration_ms = 0;
   std::int64_t epoch_ms = 0;     // when it ended, on the emulator's (virtual) clock
+  double real_end_ms = 0;        // when it ended, on a steady real clock (ms), for concurrency
 };
 
 class LambdaMetrics {
  public:
-  static constexpr std::size_t kMaxQueued = 65'536;
+  static constexpr std::size_t kMaxQueued = BatchQueue<LambdaInvocation>::kMaxQueued;
   explicit LambdaMetrics(MetricStore& store) : store_(store) {}
 
   void add(LambdaInvocation invocation);
@@ -38,8 +44,7 @@ class LambdaMetrics {
 
  private:
   MetricStore& store_;
-  std::mutex queue_mutex_;
-  std::vector<LambdaInvocation> queue_;
+  BatchQueue<LambdaInvocation> queue_;
   std::mutex flush_mutex_;  // one flush at a time, in order
 };
 

@@ -35,6 +35,11 @@ struct MetricId {
   std::string key() const;
 };
 
+// The start of the minute `epoch_ms` falls in (epoch ms; floors negative times too).
+inline std::int64_t minute_start(std::int64_t epoch_ms) {
+  return epoch_ms - ((epoch_ms % 60'000) + 60'000) % 60'000;
+}
+
 // One period's values of one metric.
 struct Datapoint {
   std::int64_t timestamp_ms = 0;  // the period's start (epoch ms)

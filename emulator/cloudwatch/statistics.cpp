@@ -109,4 +109,11 @@ std::optional<double> StatisticSet::value(const Statistic& statistic) const {
   return max_;
 }
 
+StatisticSet zero_one_set(double ones, double total) {
+  StatisticSet set;
+  if (ones > 0) set.add(1, ones);
+  if (total > ones) set.add(0, total - ones);
+  return set;
+}
+
 }  // namespace emu::cloudwatch

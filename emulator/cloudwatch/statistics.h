@@ -59,4 +59,8 @@ class StatisticSet {
   std::vector<Bin> bins_;  // sorted by index (ascending value)
 };
 
+// The values of a 0-or-1 metric over `total` samples of which `ones` were 1 (Errors, 4XXError):
+// Sum counts the ones, Average is their rate.
+StatisticSet zero_one_set(double ones, double total);
+
 }  // namespace emu::cloudwatch

@@ -1,5 +1,6 @@
 #include "emulator/codedeploy/deployment_engine.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -49,6 +50,17 @@ bool valid_deployment_id(const std::string& id) {
 
 std::string new_deployment_id() {
   return "d-" + ids::stable_id(ids::new_request_id(), 9, ids::kUpperAlnum);
+}
+
+// errorInformation.message of a deployment its alarms stopped (CodeDeploy's ALARM_ACTIVE, as
+// recorded from real deployments: each alarm's name in <>). Why the alarm fired (its StateReason)
+// goes into the failed lifecycle event's diagnostics.
+std::string alarm_message(const std::vector<std::string>& alarms) {
+  std::string message =
+      "One or more alarms have been activated according to the Amazon CloudWatch metrics you "
+      "selected, and the affected deployments have been stopped. Activated alarms:";
+  for (const auto& alarm : alarms) message += " <" + alarm + ">";
+  return message;
 }
 
 void log_event(const Deployment& d, const std::string& what) {
@@ -137,9 +149,18 @@ Result<std::string> DeploymentEngine::start(DeploymentRequest request) {
   std::string id = d.id;
   log_event(d, "created: " + d.config.name + ", version " + d.from_version + " -> " + d.to_version);
 
+  d.alarms = record->request.alarms;
   Record& stored = *record;
   records_.emplace(id, std::move(record));
   order_.push_back(id);
+  // An alarm already in ALARM stops the deployment before any traffic moves.
+  if (auto firing = alarm_check_ && !stored.request.alarms.empty()
+                        ? alarm_check_(stored.request.alarms)
+                        : std::nullopt) {
+    stop_on_alarm(stored, firing->first, firing->second);
+    run_deferred(lock, stored);
+    return id;
+  }
   begin_event(stored, 0);
   changed();
   run_deferred(lock, stored);
@@ -304,7 +325,10 @@ void DeploymentEngine::fail(Record& record, const std::string& code, const std::
     r.complete_time = r.create_time;
     r.description = "Rollback of " + d.id;
     r.rollback_triggering_deployment_id = d.id;
-    r.rollback_message = "Rollback of deployment " + d.id + " (" + code + ")";
+    // rollbackInfo.rollbackMessage of both, in CodeDeploy's words (as recorded from real
+    // deployments): "Deployment d-Y is triggered to roll back deployment d-X." and "Deployment d-X
+    // terminated. Automatic rollback is triggered with a DeploymentId d-Y."
+    r.rollback_message = "Deployment " + r.id + " is triggered to roll back deployment " + d.id + ".";
     lambda::AliasChange back;
     back.function_version = d.from_version;
     back.additional_weights = std::map<std::string, double>{};
@@ -324,8 +348,9 @@ void DeploymentEngine::fail(Record& record, const std::string& code, const std::
       r.events.push_back(event);
     }
     d.rollback_deployment_id = r.id;
-    d.rollback_message = "Deployment " + d.id + " failed and was rolled back by deployment " +
-                         r.id + ": " + d.alias + " is back on version " + d.from_version + ".";
+    d.rollback_message = "Deployment " + d.id +
+                         " terminated. Automatic rollback is triggered with a DeploymentId " +
+                         r.id + ".";
     log_event(d, "rolled back by " + r.id + ": " + split_text(d));
     order_.push_back(r.id);
     records_.emplace(r.id, std::move(rollback_record));
@@ -419,6 +444,38 @@ Result<bool> DeploymentEngine::stop(const std::string& deployment_id, bool auto_
        /*stopped=*/true, auto_rollback);
   run_deferred(lock, record);
   return true;
+}
+
+void DeploymentEngine::stop_on_alarm(Record& record, const std::string& alarm,
+                                     const std::string& reason) {
+  auto& d = record.deployment;
+  // The event that was running is the one the alarm stopped (AllowTraffic while traffic shifts).
+  std::optional<std::size_t> running;
+  for (std::size_t i = 0; i < d.events.size(); ++i)
+    if (d.events[i].status == "InProgress") running = i;
+  // SAM's deployment groups enable DEPLOYMENT_STOP_ON_ALARM: the deployment stops and rolls
+  // back whatever its own auto-rollback setting.
+  fail(record, "ALARM_ACTIVE", alarm_message({alarm}), /*stopped=*/true, /*rollback=*/true);
+  std::string why = "Alarm " + alarm + " is in ALARM" + (reason.empty() ? "" : ": " + reason);
+  if (running) d.events[*running].diagnostics = why;
+  log_event(d, why);
+}
+
+std::size_t DeploymentEngine::alarm_fired(const std::string& alarm_name,
+                                          const std::string& reason) {
+  std::unique_lock lock(mutex_);
+  std::vector<Record*> guarded;
+  for (auto& [id, record] : records_) {
+    const auto& alarms = record->request.alarms;
+    if (!record->deployment.finished() &&
+        std::find(alarms.begin(), alarms.end(), alarm_name) != alarms.end())
+      guarded.push_back(record.get());
+  }
+  for (Record* record : guarded) {
+    stop_on_alarm(*record, alarm_name, reason);
+    run_deferred(lock, *record);
+  }
+  return guarded.size();
 }
 
 std::uint64_t DeploymentEngine::generation() const {

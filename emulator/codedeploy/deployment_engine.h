@@ -18,6 +18,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -42,6 +43,9 @@ struct DeploymentRequest {
   std::string pre_traffic_hook;   // function name, "" = none
   std::string post_traffic_hook;  // function name, "" = none
   bool auto_rollback = true;      // SAM's DEPLOYMENT_FAILURE / STOP_ON_REQUEST events
+  // The deployment group's CloudWatch alarms (DeploymentPreference.Alarms): one in ALARM stops
+  // the deployment and, as SAM enables DEPLOYMENT_STOP_ON_ALARM, rolls it back.
+  std::vector<std::string> alarms;
   std::string description;
 };
 
@@ -71,6 +75,15 @@ class DeploymentEngine {
   Result<bool> put_hook_status(const std::string& deployment_id, const std::string& execution_id,
                                const std::string& status);
 
+  // Which of `alarms` is in ALARM now, with its StateReason ("" when none is). Set once, before
+  // the first start(); without it alarms are not checked at start.
+  using AlarmCheck = std::function<std::optional<std::pair<std::string, std::string>>(
+      const std::vector<std::string>& alarms)>;
+  void set_alarm_check(AlarmCheck check) { alarm_check_ = std::move(check); }
+  // An alarm went to ALARM: every deployment in progress that it guards stops with
+  // ALARM_ACTIVE and rolls back. Returns how many it stopped.
+  std::size_t alarm_fired(const std::string& alarm_name, const std::string& reason);
+
   // StopDeployment. Errors: DeploymentDoesNotExistException, DeploymentAlreadyCompletedException.
   Result<bool> stop(const std::string& deployment_id, bool auto_rollback);
 
@@ -93,6 +106,9 @@ class DeploymentEngine {
   void fail(Record& record, const std::string& code, const std::string& message,
             bool stopped = false, std::optional<bool> rollback = std::nullopt);
   void finish(Record& record, DeploymentStatus status);
+  // Stops with ALARM_ACTIVE and rolls back; `reason` (the alarm's StateReason) becomes the
+  // stopped event's diagnostics.
+  void stop_on_alarm(Record& record, const std::string& alarm, const std::string& reason);
   Result<bool> set_weight(Record& record, double weight);
   void changed();
   // Runs the record's deferred work (hook invocations) with the mutex released, then retakes
@@ -101,6 +117,7 @@ class DeploymentEngine {
 
   Clock& clock_;
   lambda::LambdaService& lambda_;
+  AlarmCheck alarm_check_;
   mutable std::mutex mutex_;
   mutable std::condition_variable change_;
   std::uint64_t generation_ = 0;

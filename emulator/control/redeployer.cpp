@@ -117,6 +117,7 @@ Result<DeployOutcome> Redeployer::deploy(const DeployRequest& request) {
                        "), then deploy again. Nothing was changed."};
   }
 
+  if (on_stack_change_) on_stack_change_(stack_, stack);
   DeployOutcome outcome;
   auto application = codedeploy::application_for(stack);
   // Functions without an alias first: the hooks must run their new code when deployments start.
@@ -164,6 +165,7 @@ Result<DeployOutcome> Redeployer::deploy(const DeployRequest& request) {
       deployment.to_version = change.to_version;
       deployment.pre_traffic_hook = preference->pre_traffic_hook;
       deployment.post_traffic_hook = preference->post_traffic_hook;
+      deployment.alarms = preference->alarms;
       deployment.description = "emulator deploy of " + spec.logical_id;
       auto id = engine_.start(deployment);
       if (!id.ok()) return id.error();

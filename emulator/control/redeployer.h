@@ -14,6 +14,7 @@
 // a time.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -66,6 +67,12 @@ class Redeployer {
   // The stack in force (after the last successful deploy).
   tmpl::Stack stack() const;
 
+  // Called by deploy() with the stack in force and the new one, once the new one is accepted and
+  // before any function or deployment changes: the owner updates what else the stack defines
+  // (CloudWatch alarms). Set before the first deploy.
+  using StackChange = std::function<void(const tmpl::Stack& before, const tmpl::Stack& after)>;
+  void set_on_stack_change(StackChange hook) { on_stack_change_ = std::move(hook); }
+
  private:
   mutable std::mutex mutex_;
   tmpl::LoadOptions load_options_;
@@ -73,6 +80,7 @@ class Redeployer {
   apigw::RouteTableHolder& routes_;
   lambda::LambdaService& lambda_;
   codedeploy::DeploymentEngine& engine_;
+  StackChange on_stack_change_;
 };
 
 }  // namespace emu::control

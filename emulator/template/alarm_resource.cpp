@@ -97,6 +97,7 @@ Result<AlarmSpec> read_alarm(const ResourceDecl& alarm, StackScope& scope,
   auto datapoints = int_property(alarm, scope, "DatapointsToAlarm", 1, spec.evaluation_periods);
   if (!datapoints) return datapoints.error();
   spec.datapoints_to_alarm = datapoints.value().value_or(spec.evaluation_periods);
+  spec.datapoints_to_alarm_set = datapoints.value().has_value();
 
   const bool math = alarm.property("Metrics") != nullptr;
   if (math) {

@@ -97,11 +97,6 @@ Result<std::optional<DeploymentPreference>> read_deployment_preference(
     return template_error(value.where, path,
                           "'DeploymentPreference' requires AutoPublishAlias property to be "
                           "specified");
-  if (const MapEntry* alarms = value.find_entry("Alarms"); alarms && preference.enabled)
-    warnings.push_back(warning_text(
-        alarms->key_where, child_path(path, "Alarms"),
-        "'Alarms' is not emulated yet: no CloudWatch alarm is evaluated here, so none stops or "
-        "rolls back a deployment (on AWS an alarm in ALARM does); hooks still do."));
   return std::optional<DeploymentPreference>(std::move(preference));
 }
 

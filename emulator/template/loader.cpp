@@ -92,9 +92,7 @@ std::optional<Error> add_resource(const ResourceDecl& resource, StackScope& scop
   } else if (resource.type == kAlarmType) {
     auto alarm = read_alarm(resource, scope, stack.warnings);
     if (!alarm) return alarm.error();
-    stack.alarms.push_back(std::move(alarm.value()));
-    // Read and checked, not evaluated yet (issue 15): still named at start as not emulated.
-    stack.not_emulated.push_back(OtherResource{resource.logical_id, resource.type});
+    stack.alarms.push_back(std::move(alarm.value()));  // evaluated by cloudwatch::Alarms
   } else if (is_lambda_deployment_config(resource)) {
     auto config = read_deployment_config(resource, scope);
     if (!config) return config.error();

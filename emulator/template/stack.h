@@ -103,6 +103,7 @@ struct AlarmSpec {
   int period_s = 60;
   int evaluation_periods = 1;
   int datapoints_to_alarm = 1;      // DatapointsToAlarm, else EvaluationPeriods
+  bool datapoints_to_alarm_set = false;  // whether the template gives DatapointsToAlarm
   double threshold = 0;
   std::string comparison_operator;
   std::string treat_missing_data = "missing";

@@ -1,7 +1,8 @@
 // Fuzz target: an HTTP request on --aws-port -> AwsEndpoint (dispatch by X-Amz-Target or path)
-// -> LambdaApi (rest-json) or CodeDeployApi (JSON 1.1) (docs/testing.md). Every request must be
-// answered exactly once, synchronously (both APIs answer at once with a synchronous invoker), with
-// a status and, for errors, an AWS-shaped JSON body. The services' state is built anew for each
+// -> LambdaApi (rest-json), CodeDeployApi (JSON 1.1) or CloudWatchApi (query, JSON 1.0, CBOR)
+// (docs/testing.md). Every request must be answered exactly once, synchronously (the APIs answer
+// at once with a synchronous invoker), with a status and, for errors, an AWS-shaped body in the
+// protocol's own format (JSON, query XML or CBOR). The services' state is built anew for each
 // input, so an input replays the same way on its own.
 #include <cstdint>
 #include <cstdio>
@@ -10,6 +11,9 @@
 #include <optional>
 #include <string>
 
+#include "emulator/aws/query_compatible.h"
+#include "emulator/cloudwatch/alarm_definition.h"
+#include "emulator/cloudwatch/api/cloudwatch_api.h"
 #include "emulator/codedeploy/codedeploy_api.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/log.h"
@@ -121,12 +125,27 @@ struct Services : emu::testing::FunctionServices {
         std::make_shared<lambda::LambdaApi>(*service),
         std::make_shared<codedeploy::CodeDeployApi>(*engine, application,
                                                     codedeploy::all_configs(stack()),
-                                                    stack().region, stack().account_id)},
+                                                    stack().region, stack().account_id),
+        std::make_shared<cloudwatch::CloudWatchApi>(alarms, metrics, clock, [] {})},
         lambda::kSyncPayloadLimit);
+    cloudwatch::AlarmFields alarm;
+    alarm.name = "echo-errors";
+    alarm.namespace_name = "AWS/Lambda";
+    alarm.metric_name = "Errors";
+    alarm.dimensions = {{"FunctionName", "echo-fn"}};
+    alarm.statistic = "Sum";
+    alarm.period_s = 60;
+    alarm.evaluation_periods = 1;
+    alarm.threshold = 1;
+    alarm.comparison_operator = "GreaterThanOrEqualToThreshold";
+    if (!alarms.put(cloudwatch::make_alarm_definition(alarm).value()).ok()) std::abort();
+    metrics.record({"AWS/Lambda", "Errors", {{"FunctionName", "echo-fn"}}}, clock.epoch_ms(clock.now()), 1);
   }
 
   EchoInvoker invoker;
   ManualClock clock;
+  cloudwatch::MetricStore metrics;
+  cloudwatch::Alarms alarms{clock, metrics, "us-east-1", "123456789012"};
   std::unique_ptr<codedeploy::DeploymentEngine> engine;
   std::unique_ptr<aws::AwsEndpoint> endpoint;
 };
@@ -147,9 +166,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (answers != 1) std::abort();  // exactly once, before handle returns
   if (answer->result_int() < 200 || answer->result_int() > 599) std::abort();
   if (answer->result_int() >= 400 && !answer->body().empty()) {
-    // Every error body is JSON (AWS's shapes); parse throws, and so crashes the target, if not.
-    auto body = nlohmann::json::parse(answer->body());
-    if (!body.is_object()) std::abort();
+    // Every error body is in its protocol's format (AWS's shapes); JSON's parse throws, and so
+    // crashes the target, if not.
+    const std::string type(answer->base()[boost::beast::http::field::content_type]);
+    if (type == "text/xml") {
+      if (answer->body().rfind("<ErrorResponse xmlns=", 0) != 0) std::abort();
+    } else if (type == "application/cbor") {
+      auto body = aws::from_cbor(answer->body());
+      if (!body.ok() || !body->is_object()) std::abort();
+    } else {
+      auto body = nlohmann::json::parse(answer->body());
+      if (!body.is_object()) std::abort();
+    }
   }
   return 0;
 }

@@ -85,3 +85,15 @@ TEST_CASE("canary demo on the Node.js example: a pre-traffic hook, then 10 % of 
   check_canary(run_demo("canary-demo.sh", {template_setting("sam-node"), "CANARY_ROUTE=hello"}),
                "The deployment succeeded.");
 }
+
+// Issue 15's "done when": a canary whose new version fails requests is rolled back by its
+// CloudWatch alarm, with no hook, while traffic flows; the real AWS CLI shows the alarm's history.
+TEST_CASE("alarm rollback demo: 30 % failures during whodis's canary fire its alarm and roll back") {
+  auto run = run_demo("alarm-rollback-demo.sh");
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  CHECK(contains(run.output, "Stopped: ALARM_ACTIVE"));
+  CHECK(contains(run.output, "is in ALARM: Threshold Crossed: 1 datapoint ["));
+  CHECK(contains(run.output, "Alarm updated from OK to ALARM"));
+  CHECK(contains(run.output, "PASS: the alarm stopped whodis's canary"));
+}

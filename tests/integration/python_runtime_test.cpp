@@ -170,7 +170,7 @@ TEST_CASE("python: boto3 calls from a handler reach the emulator with no endpoin
   INFO(names.dump() << "\n" << decoded_tail(raw));
   CHECK_FALSE(raw.has_header("X-Amz-Function-Error"));
   REQUIRE(names.is_array());
-  CHECK(names.size() == 16);
+  CHECK(names.size() == 17);
   bool found = false;
   for (const auto& name : names) found = found || name.get<std::string>().find("SdkFunction") != std::string::npos;
   CHECK(found);

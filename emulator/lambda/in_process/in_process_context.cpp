@@ -18,6 +18,7 @@ std::optional<std::string> InProcessContext::env(std::string_view name) const {
 
 void InProcessContext::log(std::string_view line) const {
   emu::log::info(function_line(version_, line));
+  if (version_.output_tap) (*version_.output_tap)(version_, line);
   if (sink_) sink_(line);
 }
 

@@ -100,6 +100,10 @@ Result<FunctionVersion> latest_from_spec(const tmpl::Stack& stack, const tmpl::F
   base.reserved_concurrency = spec.reserved_concurrency;
   base.environment =
       apply_env_vars(options.env_vars, spec.logical_id, spec.function_name, spec.environment);
+  if (options.output_tap)
+    base.output_tap = std::make_shared<const std::function<void(const FunctionVersion&,
+                                                                 std::string_view)>>(
+        options.output_tap);
   return base;
 }
 

@@ -31,6 +31,9 @@ struct StoreOptions {
   std::string aws_endpoint_url;  // AWS_ENDPOINT_URL given to every function ("" = none)
   EnvVarsFile env_vars;          // --env-vars overrides
   CodeResolver resolve_code;     // required: the code each function runs (code_identity.h)
+  // Called with each line a function writes to its log, on the thread that reads it (CloudWatch
+  // Logs' embedded metric format is read this way); must be quick. Optional.
+  std::function<void(const FunctionVersion&, std::string_view line)> output_tap;
 };
 
 // UpdateFunctionConfiguration's fields the emulator applies; unset ones stay as they are.

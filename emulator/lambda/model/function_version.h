@@ -3,8 +3,10 @@
 // invocation keeps its version alive even if a deploy replaces it mid-flight.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
+#include <string_view>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +45,9 @@ struct FunctionVersion {
   // What the handler sees: `environment` plus the variables Lambda defines for every function
   // (AWS Lambda developer guide, "Defined runtime environment variables").
   std::map<std::string, std::string> runtime_environment;
+  // Sees every line the function writes to its log (StoreOptions::output_tap), or null.
+  std::shared_ptr<const std::function<void(const FunctionVersion&, std::string_view line)>>
+      output_tap;
 
   // True when publishing `other` as a new version would change nothing: same code and the same
   // configuration (AWS Lambda API reference, "PublishVersion": no new version is created when

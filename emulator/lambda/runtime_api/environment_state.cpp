@@ -71,7 +71,9 @@ nlohmann::json ended_payload(const State& s, const std::string& request_id,
 }
 
 void emit_line(Env& env, State& s, std::string_view line) {
-  log::info_soon(function_line(*env.version(), line));
+  const auto& version = *env.version();
+  log::info_soon(function_line(version, line));
+  if (version.output_tap) (*version.output_tap)(version, line);
   if (s.current && s.current->delivered) s.current->log.append(line).push_back('\n');
 }
 

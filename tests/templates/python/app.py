@@ -63,3 +63,26 @@ def sdk(event, context):
 def from_layer(event, context):
     from shared import greeting
     return greeting()
+
+
+def business_metrics(event, context):
+    # A business metric both ways a function publishes one: a Powertools-style line in the
+    # embedded metric format, and boto3's PutMetricData (which reaches AWS_ENDPOINT_URL).
+    import json
+    import time
+
+    import boto3
+    print(json.dumps({
+        "_aws": {
+            "Timestamp": int(time.time() * 1000),
+            "CloudWatchMetrics": [{"Namespace": "Shop", "Dimensions": [["service"]],
+                                   "Metrics": [{"Name": "Orders", "Unit": "Count"}]}],
+        },
+        "service": "checkout",
+        "Orders": [event.get("orders", 1)],
+    }, separators=(",", ":")))
+    boto3.client("cloudwatch").put_metric_data(
+        Namespace="Shop",
+        MetricData=[{"MetricName": "Revenue", "Value": event.get("revenue", 10.0),
+                     "Dimensions": [{"Name": "service", "Value": "checkout"}]}])
+    return {"ok": True}
