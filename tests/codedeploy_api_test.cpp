@@ -766,6 +766,8 @@ TEST_CASE_FIXTURE(Fixture,
       {"not JSON", "{x", "line 1, column 2"},
       {"broken on line 2", "{\n  \"deploymentId\": }", "line 2, column 19"},
       {"an array", "[1]", "JSON object"},
+      // Found by fuzzing: past double's range is out_of_range, which once escaped as a crash.
+      {"a number too large", "{\"deploymentId\": 1e071000000}", "not valid JSON"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.name);

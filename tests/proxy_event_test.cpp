@@ -19,6 +19,7 @@ Route make_route() {
   route.stage = "Prod";
   route.resource_path = "/items/{id}";
   route.resource_id = "r3s0ur";
+  route.deployment_id = "v99qix";
   route.method = "ANY";
   route.function_logical_id = "ItemsFunction";
   return route;
@@ -41,6 +42,7 @@ RequestFacts make_facts() {
   facts.epoch_ms = 1519166937665;  // the requestTime of AWS's own example
   facts.source_ip = "127.0.0.1";
   facts.domain_name = "localhost";
+  facts.trace_id = "Root=1-5a8ca5d9-0123456789abcdef01234567";
   return facts;
 }
 
@@ -51,6 +53,14 @@ json event_for_body(std::string_view content_type, std::string body) {
   if (!content_type.empty()) request.set(http::field::content_type, content_type);
   request.body() = std::move(body);
   return build_proxy_event(request, make_match(route, "/items/1", {{"id", "1"}}), make_facts());
+}
+
+// `headers` without the four API Gateway adds (X-Forwarded-For/-Port/-Proto, X-Amzn-Trace-Id).
+json client_headers(json headers) {
+  for (const char* added : {"X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto",
+                            "X-Amzn-Trace-Id"})
+    headers.erase(added);
+  return headers;
 }
 
 }  // namespace
@@ -69,7 +79,13 @@ TEST_CASE("the event has every field of the REST API payload format 1.0, exactly
 
   const json event =
       build_proxy_event(request, make_match(route, "/items/42", {{"id", "42"}}), facts);
+  // X-Ray's trace header as the gateway makes one: 1519166937 is 5a8ca5d9.
+  const std::string trace = new_trace_id(facts.epoch_ms);
+  CHECK(trace.size() == 7 + 8 + 1 + 24);
+  CHECK(trace.starts_with("Root=1-5a8ca5d9-"));
 
+  // The members AWS sends with no authorizer, API key or mTLS (recorded events: LocalStack's
+  // AWS-validated snapshots, Powertools' apigw-rest/no-auth.json).
   const json expected = json::parse(R"({
     "resource": "/items/{id}",
     "path": "/items/42",
@@ -78,13 +94,21 @@ TEST_CASE("the event has every field of the REST API payload format 1.0, exactly
       "Host": "abc123.execute-api.us-east-1.amazonaws.com",
       "User-Agent": "curl/8.5.0",
       "Content-Type": "application/json",
-      "headerName": "headerValue"
+      "headerName": "headerValue",
+      "X-Forwarded-For": "127.0.0.1",
+      "X-Forwarded-Port": "80",
+      "X-Forwarded-Proto": "http",
+      "X-Amzn-Trace-Id": "Root=1-5a8ca5d9-0123456789abcdef01234567"
     },
     "multiValueHeaders": {
       "Host": ["abc123.execute-api.us-east-1.amazonaws.com"],
       "User-Agent": ["curl/8.5.0"],
       "Content-Type": ["application/json"],
-      "headerName": ["headerValue"]
+      "headerName": ["headerValue"],
+      "X-Forwarded-For": ["127.0.0.1"],
+      "X-Forwarded-Port": ["80"],
+      "X-Forwarded-Proto": ["http"],
+      "X-Amzn-Trace-Id": ["Root=1-5a8ca5d9-0123456789abcdef01234567"]
     },
     "queryStringParameters": {"name": "me", "multi": "me"},
     "multiValueQueryStringParameters": {"name": ["me"], "multi": ["you", "me"]},
@@ -93,6 +117,7 @@ TEST_CASE("the event has every field of the REST API payload format 1.0, exactly
     "requestContext": {
       "accountId": "123456789012",
       "apiId": "abcdefghij",
+      "deploymentId": "v99qix",
       "resourceId": "r3s0ur",
       "resourcePath": "/items/{id}",
       "stage": "Prod",
@@ -117,10 +142,7 @@ TEST_CASE("the event has every field of the REST API payload format 1.0, exactly
         "userArn": null,
         "userAgent": "curl/8.5.0",
         "user": null,
-        "apiKey": null,
-        "apiKeyId": null,
-        "principalOrgId": null,
-        "clientCert": null
+        "principalOrgId": null
       }
     },
     "body": "{\"a\": 1}",
@@ -134,9 +156,10 @@ TEST_CASE("empty maps are null, a missing body is null and a missing User-Agent 
   const Route route = make_route();
   HttpRequest request{http::verb::get, "/whodis", 11};
   const json event = build_proxy_event(request, make_match(route, "/whodis"), make_facts());
-  for (const char* key :
-       {"headers", "multiValueHeaders", "queryStringParameters", "multiValueQueryStringParameters",
-        "pathParameters", "stageVariables", "body"}) {
+  // Headers are never empty: API Gateway adds its own.
+  CHECK(client_headers(event["headers"]).empty());
+  for (const char* key : {"queryStringParameters", "multiValueQueryStringParameters",
+                          "pathParameters", "stageVariables", "body"}) {
     CAPTURE(key);
     REQUIRE(event.contains(key));
     CHECK(event[key].is_null());
@@ -164,10 +187,41 @@ TEST_CASE("repeated headers: headers keeps the last value, multiValueHeaders all
   request.insert("X-Trace", "two");
   request.insert("x-trace", "three");  // a different spelling is a different key, as sent
   const json event = build_proxy_event(request, make_match(route, "/x"), make_facts());
-  CHECK(event["headers"] ==
+  CHECK(client_headers(event["headers"]) ==
         json{{"X-Trace", "two"}, {"Accept", "text/html"}, {"x-trace", "three"}});
-  CHECK(event["multiValueHeaders"] ==
+  CHECK(client_headers(event["multiValueHeaders"]) ==
         json{{"X-Trace", {"one", "two"}}, {"Accept", {"text/html"}}, {"x-trace", {"three"}}});
+}
+
+TEST_CASE("headers as API Gateway hands them on: 12 dropped, three names canonical, four added") {
+  const Route route = make_route();
+  HttpRequest request{http::verb::post, "/x", 11};
+  // Recorded from AWS: "authorization" and "aUThorization" arrive as "Authorization"; the
+  // transport headers never arrive (LocalStack's validated header-remapping snapshot).
+  request.insert("authorization", "Bearer t");
+  request.insert("host", "localhost:3000");
+  request.insert("user-agent", "undici");
+  request.insert("Connection", "keep-alive");
+  request.insert("Content-Length", "2");
+  request.insert("Expect", "100-continue");
+  request.insert("Transfer-Encoding", "chunked");
+  request.insert("TE", "trailers");
+  request.insert("Upgrade", "h2c");
+  request.insert("tEsT-HEADeR", "aValUE");
+  request.insert("X-Forwarded-For", "203.0.113.9");
+  request.insert("X-Forwarded-Proto", "https");  // replaced by the connection's own
+  request.insert("X-Amzn-Trace-Id", "Root=1-00000000-000000000000000000000000");
+  RequestFacts facts = make_facts();
+  facts.domain_name = "localhost:3000";
+  const json event = build_proxy_event(request, make_match(route, "/x"), facts);
+  CHECK(event["headers"] == json{{"Authorization", "Bearer t"},
+                                 {"Host", "localhost:3000"},
+                                 {"User-Agent", "undici"},
+                                 {"tEsT-HEADeR", "aValUE"},
+                                 {"X-Forwarded-For", "203.0.113.9, 127.0.0.1"},
+                                 {"X-Forwarded-Port", "3000"},
+                                 {"X-Forwarded-Proto", "http"},
+                                 {"X-Amzn-Trace-Id", "Root=1-00000000-000000000000000000000000"}});
 }
 
 TEST_CASE("query strings are decoded: '+' and %XX, a key without '=' has the value \"\"") {

@@ -21,7 +21,8 @@ struct Exchange {
   std::string method;
   std::string target;
   std::string request_id = ids::new_request_id();
-  std::string apigw_id = ids::new_short_id(16);
+  // 15 characters and '=', as AWS's extendedRequestId / x-amz-apigw-id ("ZhDrKF5dDoEEHfA=").
+  std::string apigw_id = ids::new_short_id(15) + '=';
   Clock::time_point started = Clock::now();
 };
 
@@ -129,6 +130,7 @@ void Gateway::handle(server::HttpRequest request, const server::ClientInfo& clie
   facts.request_id = exchange->request_id;
   facts.extended_request_id = exchange->apigw_id;
   facts.epoch_ms = epoch_ms_now();
+  facts.trace_id = new_trace_id(facts.epoch_ms);
   facts.source_ip = client.address;
   auto host = request.find(http::field::host);
   facts.domain_name = host != request.end() ? std::string(host->value()) : "localhost";

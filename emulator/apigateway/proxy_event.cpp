@@ -4,15 +4,19 @@
 #include <array>
 #include <cstdio>
 #include <limits>
+#include <optional>
+#include <random>
 #include <vector>
 
 #include "emulator/core/base64.h"
+#include "emulator/core/ids.h"
 #include "emulator/core/uri.h"
 #include "emulator/template/stack.h"
 
 namespace emu::apigw {
 namespace {
 
+namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using nlohmann::json;
 
@@ -264,6 +268,91 @@ void fill_maps(json& single, json& multi, std::vector<Pair>& pairs) {
   fill_multi_map(multi, pairs);
 }
 
+// The values of the headers API Gateway adds, kept per thread for the views in the pairs.
+struct AddedHeaders {
+  std::string forwarded_for;
+  std::string forwarded_port;
+};
+
+// Headers API Gateway does not pass to the integration (LocalStack's AWS-validated snapshot of
+// test_apigateway_header_remapping: exactly these 12 arrive empty; recorded events never carry
+// Content-Length or Connection).
+bool dropped_by_api_gateway(http::field name) {
+  switch (name) {
+    case http::field::connection:
+    case http::field::content_length:
+    case http::field::content_md5:
+    case http::field::expect:
+    case http::field::max_forwards:
+    case http::field::proxy_authenticate:
+    case http::field::server:
+    case http::field::te:
+    case http::field::transfer_encoding:
+    case http::field::trailer:
+    case http::field::upgrade:
+    case http::field::www_authenticate:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The request's headers as API Gateway hands them on: the 12 above dropped; Authorization, Host
+// and User-Agent under those names whatever case the client sent (recorded events: "authorization"
+// and "aUThorization" arrive as "Authorization"); X-Forwarded-For with the client's address
+// appended (or alone), X-Forwarded-Port and X-Forwarded-Proto of the connection the client made
+// (here http and the port of the Host header, not AWS's https/443: a handler that builds URLs
+// from them gets working local ones), and X-Amzn-Trace-Id unless the client sent one. Other
+// names keep their case.
+void add_request_headers(std::vector<Pair>& pairs, AddedHeaders& added, const HttpRequest& request,
+                         const RequestFacts& facts) {
+  std::optional<std::size_t> forwarded_for;
+  bool has_trace_id = false;
+  for (const auto& field : request) {
+    const http::field name = field.name();
+    if (dropped_by_api_gateway(name)) continue;
+    switch (name) {
+      case http::field::authorization:
+        pairs.emplace_back("Authorization", field.value());
+        continue;
+      case http::field::host:
+        pairs.emplace_back("Host", field.value());
+        continue;
+      case http::field::user_agent:
+        pairs.emplace_back("User-Agent", field.value());
+        continue;
+      default:
+        break;
+    }
+    const std::string_view text = field.name_string();
+    if (beast::iequals(text, "X-Forwarded-For")) {
+      forwarded_for = pairs.size();
+      pairs.emplace_back("X-Forwarded-For", field.value());
+      continue;
+    }
+    if (beast::iequals(text, "X-Forwarded-Port") || beast::iequals(text, "X-Forwarded-Proto"))
+      continue;  // replaced below
+    if (beast::iequals(text, "X-Amzn-Trace-Id")) has_trace_id = true;
+    pairs.emplace_back(text, field.value());
+  }
+  if (forwarded_for) {
+    added.forwarded_for.assign(pairs[*forwarded_for].second);
+    added.forwarded_for.append(", ").append(facts.source_ip);
+    pairs[*forwarded_for].second = added.forwarded_for;
+  } else {
+    added.forwarded_for.assign(facts.source_ip);
+    pairs.emplace_back("X-Forwarded-For", added.forwarded_for);
+  }
+  const std::string_view host = facts.domain_name;
+  const std::size_t colon = host.rfind(':');
+  const bool has_port = colon != std::string_view::npos && host.find(']', colon) == std::string_view::npos;
+  added.forwarded_port.assign(has_port ? host.substr(colon + 1) : std::string_view("80"));
+  pairs.emplace_back("X-Forwarded-Port", added.forwarded_port);
+  pairs.emplace_back("X-Forwarded-Proto", "http");
+  if (!has_trace_id && !facts.trace_id.empty())
+    pairs.emplace_back("X-Amzn-Trace-Id", facts.trace_id);
+}
+
 // requestContext.requestTime changes once a second: formatted once per second per thread.
 const std::string& request_time_text(std::int64_t epoch_ms) {
   thread_local std::int64_t cached_second = std::numeric_limits<std::int64_t>::min();
@@ -276,17 +365,16 @@ const std::string& request_time_text(std::int64_t epoch_ms) {
   return cached;
 }
 
-// requestContext.identity: what API Gateway knows of the caller without an authorizer. Every
-// key AWS sends is present; those that need IAM, Cognito or an API key are null.
+// requestContext.identity: what API Gateway knows of the caller without an authorizer: the 12
+// keys AWS sends then (recorded events: LocalStack's AWS-validated snapshots, Powertools'
+// apigw-rest/no-auth.json); those that need IAM or Cognito are null. apiKey, apiKeyId and
+// clientCert appear on AWS only with an API key or mutual TLS.
 void fill_identity(json& target, const HttpRequest& request, const RequestFacts& facts) {
   Object& identity = as_object(target);
   Members member(identity);  // in key order
   member("accessKey") = nullptr;
   member("accountId") = nullptr;
-  member("apiKey") = nullptr;
-  member("apiKeyId") = nullptr;
   member("caller") = nullptr;
-  member("clientCert") = nullptr;
   member("cognitoAuthenticationProvider") = nullptr;
   member("cognitoAuthenticationType") = nullptr;
   member("cognitoIdentityId") = nullptr;
@@ -302,7 +390,7 @@ void fill_identity(json& target, const HttpRequest& request, const RequestFacts&
     set_text(agent, user_agent->value());
   }
   member("userArn") = nullptr;
-  if (identity.size() != 15) {
+  if (identity.size() != 12) {
     identity.clear();
     fill_identity(target, request, facts);
   }
@@ -315,6 +403,7 @@ void fill_request_context(json& target, const HttpRequest& request, const RouteM
   Members member(context);  // in key order
   set_string(member("accountId"), tmpl::kAccountId);
   set_string(member("apiId"), route.api_id);
+  set_string(member("deploymentId"), route.deployment_id);
   // The Host header's bytes need not be UTF-8; the event's text must be (found by fuzzing).
   std::string& domain =
       set_string(member("domainName"),
@@ -324,9 +413,10 @@ void fill_request_context(json& target, const HttpRequest& request, const RouteM
   set_string(member("extendedRequestId"), facts.extended_request_id);
   set_string(member("httpMethod"), request.method_string());
   fill_identity(member("identity"), request, facts);
-  // Unlike event.path, requestContext.path keeps the stage: "/Prod/whodis".
+  // Unlike event.path, requestContext.path keeps the stage and what followed it as sent:
+  // "/Prod/whodis", "/Prod//whodis".
   std::string& path = set_string(member("path"), "/");
-  path.append(route.stage).append(match.path);
+  path.append(route.stage).append(match.stage_path.empty() ? match.path : match.stage_path);
   repair_utf8(path);
   const unsigned version = request.version();
   std::string& protocol = set_string(member("protocol"), "HTTP/");
@@ -338,13 +428,26 @@ void fill_request_context(json& target, const HttpRequest& request, const RouteM
   set_string(member("resourceId"), route.resource_id);
   set_string(member("resourcePath"), route.resource_path);
   set_string(member("stage"), route.stage);
-  if (context.size() != 15) {
+  if (context.size() != 16) {
     context.clear();
     fill_request_context(target, request, match, facts);
   }
 }
 
 }  // namespace
+
+std::string new_trace_id(std::int64_t epoch_ms) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  std::string id = "Root=1-00000000-000000000000000000000000";
+  const auto seconds = static_cast<std::uint64_t>(floor_div(epoch_ms, 1000));
+  for (int i = 0; i < 8; ++i) id[7 + i] = kHex[(seconds >> (28 - 4 * i)) & 0xF];
+  const std::uint64_t high = generator();
+  const std::uint64_t low = generator();
+  for (int i = 0; i < 8; ++i) id[16 + i] = kHex[(high >> (60 - 4 * i)) & 0xF];
+  for (int i = 0; i < 16; ++i) id[24 + i] = kHex[(low >> (60 - 4 * i)) & 0xF];
+  return id;
+}
 
 std::string format_request_time(std::int64_t epoch_ms) {
   static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -383,8 +486,9 @@ void fill_proxy_event(nlohmann::json& event, const HttpRequest& request, const R
   json& stage_variables = member("stageVariables");
 
   thread_local std::vector<Pair> pairs;
+  thread_local AddedHeaders added;
   pairs.clear();
-  for (const auto& field : request) pairs.emplace_back(field.name_string(), field.value());
+  add_request_headers(pairs, added, request, facts);
   fill_maps(headers, multi_value_headers, pairs);
 
   pairs.clear();

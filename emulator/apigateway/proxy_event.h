@@ -23,7 +23,11 @@ struct RequestFacts {
   std::string source_ip;             // requestContext.identity.sourceIp (the peer's address)
   std::string domain_name;           // requestContext.domainName: the Host header, or
                                      // "localhost" when there is none
+  std::string trace_id;              // X-Amzn-Trace-Id when the client sent none ("" = none)
 };
+
+// An X-Ray trace header as API Gateway adds one: "Root=1-<epoch seconds, 8 hex>-<24 random hex>".
+std::string new_trace_id(std::int64_t epoch_ms);
 
 // Builds the event. Precondition: match.status is kMatched (match.route is set).
 // Empty header / query / path-parameter / stage-variable maps are null, as AWS sends them. The

@@ -129,47 +129,54 @@ std::optional<RouteIndex> insert(Node& root, const std::vector<TemplateSegment>&
 
 // The resource for `segments` under `node` by API Gateway's precedence: literal, then {param},
 // then greedy, backtracking from any branch that does not end at a resource with methods.
-// `captures` receives the values of the parameter segments on the way (views of `segments` or,
-// for a greedy segment, of the text from its segment to the end of the path).
+// Literals are compared with the decoded segments; `captures` receives the values of the
+// parameter segments on the way as sent, not decoded, as API Gateway passes them (views of
+// `raw`, the same segments undecoded, or for a greedy segment of the raw text from its segment to
+// `raw_end`).
 const Node* find_resource(const Node& node, std::span<const std::string_view> segments,
-                          std::size_t i, const char* path_end,
-                          std::vector<std::string_view>& captures) {
+                          std::span<const std::string_view> raw, std::size_t i,
+                          const char* raw_end, std::vector<std::string_view>& captures) {
   if (i == segments.size()) return node.methods.empty() ? nullptr : &node;
   const std::string_view segment = segments[i];
   if (segment.empty()) return nullptr;  // "//": no resource has an empty path part
   if (auto it = node.literals.find(segment); it != node.literals.end()) {
-    if (const Node* found = find_resource(*it->second, segments, i + 1, path_end, captures))
+    if (const Node* found = find_resource(*it->second, segments, raw, i + 1, raw_end, captures))
       return found;
   }
   if (node.param) {
-    captures.push_back(segment);
-    if (const Node* found = find_resource(*node.param, segments, i + 1, path_end, captures))
+    captures.push_back(raw[i]);
+    if (const Node* found = find_resource(*node.param, segments, raw, i + 1, raw_end, captures))
       return found;
     captures.pop_back();
   }
   if (node.greedy && !node.greedy->methods.empty()) {
-    captures.emplace_back(segment.data(), static_cast<std::size_t>(path_end - segment.data()));
+    captures.emplace_back(raw[i].data(), static_cast<std::size_t>(raw_end - raw[i].data()));
     return node.greedy.get();
   }
   return nullptr;
 }
 
-// The path split at '/', each segment percent-decoded into one buffer in which the segments stay
-// separated by '/', so that a greedy parameter's value is a contiguous view of it.
+// The path split at '/': each segment as sent (`raw`, views of the path) and percent-decoded
+// (`segments`, views of one buffer), one leading and one trailing '/' left out.
 struct DecodedPath {
   std::string text;
   std::vector<std::string_view> segments;
+  std::vector<std::string_view> raw;
+  const char* raw_end = nullptr;
 
   explicit DecodedPath(std::string_view path) {
     if (!path.empty() && path.front() == '/') path.remove_prefix(1);
     if (!path.empty() && path.back() == '/') path.remove_suffix(1);
+    raw_end = path.data() + path.size();
     text.reserve(path.size());  // decoding never lengthens: the views below stay valid
     segments.reserve(8);
+    raw.reserve(8);  // one allocation each; a path of more than 8 segments grows them
     if (path.empty()) return;
     while (true) {
       const std::size_t slash = path.find('/');
       const std::size_t start = text.size();
-      uri::percent_decode_append(path.substr(0, slash), false, text);
+      raw.push_back(path.substr(0, slash));
+      uri::percent_decode_append(raw.back(), false, text);
       segments.emplace_back(text.data() + start, text.size() - start);
       if (slash == std::string_view::npos) break;
       text.push_back('/');
@@ -178,9 +185,12 @@ struct DecodedPath {
   }
   DecodedPath(const DecodedPath&) = delete;
   DecodedPath& operator=(const DecodedPath&) = delete;
-
-  const char* end() const { return text.data() + text.size(); }
 };
+
+std::string_view without_leading_slashes(std::string_view path) {
+  while (path.size() > 1 && path[0] == '/' && path[1] == '/') path.remove_prefix(1);
+  return path;
+}
 
 std::string stage_url(const Route& route) {
   std::string url = "/" + route.stage;
@@ -242,7 +252,9 @@ RouteTable RouteTable::build(const tmpl::Stack& stack, std::vector<std::string>&
       route.stage = api->stage_name;
       route.stage_variables = api->stage_variables;
       route.resource_path = std::move(parsed->resource_path);
-      route.resource_id = ids::stable_id(route.api_id + route.resource_path, 6, ids::kLowerAlnum);
+      route.resource_id = ids::stable_id(route.api_id + route.resource_path,
+                                         route.resource_path == "/" ? 10 : 6, ids::kLowerAlnum);
+      route.deployment_id = ids::stable_id(route.api_id + "/" + route.stage, 6, ids::kLowerAlnum);
       route.method = event.method;
       route.function_logical_id = function.logical_id;
       const auto index = static_cast<RouteIndex>(table.routes_.size());
@@ -282,16 +294,15 @@ RouteTable RouteTable::build(const tmpl::Stack& stack, std::vector<std::string>&
 RouteMatch RouteTable::match(std::string_view method, std::string_view path) const {
   RouteMatch result;
   if (!impl_) return result;
-  const DecodedPath decoded(path);
-  const std::span<const std::string_view> all(decoded.segments);
   std::vector<std::string_view> captures;
   captures.reserve(4);
 
-  // Looks `segments` up under `root`; on a resource, picks the method (exact, then ANY).
-  auto try_root = [&](const Node& root, std::span<const std::string_view> segments,
-                      std::string_view event_path) -> bool {
+  // Looks `path` up under `root`; on a resource, picks the method (exact, then ANY).
+  auto try_root = [&](const Node& root, std::string_view lookup, std::string_view event_path) {
+    const DecodedPath decoded(lookup);
     captures.clear();
-    const Node* node = find_resource(root, segments, 0, decoded.end(), captures);
+    const Node* node = find_resource(root, decoded.segments, decoded.raw, 0, decoded.raw_end,
+                                     captures);
     if (node == nullptr) return false;
     std::optional<RouteIndex> chosen;
     for (const auto& [route_method, index] : node->methods) {
@@ -316,17 +327,25 @@ RouteMatch RouteTable::match(std::string_view method, std::string_view path) con
   };
 
   // A stage name is compared with the first segment as sent, and event.path is the rest as sent.
-  std::string_view rest = path;
+  // Slashes before the stage and right after it are collapsed, as API Gateway does ("//Prod/x"
+  // and "/Prod//x" reach /x with event.path "/x", recorded from AWS in LocalStack's validated
+  // snapshots of test_lambda_aws_proxy_integration); requestContext.path keeps what was sent
+  // after the stage (RouteMatch::stage_path).
+  std::string_view rest = without_leading_slashes(path);
   if (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
   const std::string_view first_segment = rest.substr(0, rest.find('/'));
   if (!first_segment.empty()) {
     if (auto stage = impl_->stages.find(first_segment); stage != impl_->stages.end()) {
       rest.remove_prefix(first_segment.size());
-      if (try_root(stage->second, all.subspan(1), rest)) return result;
+      const std::string_view after_stage = without_leading_slashes(rest);
+      if (try_root(stage->second, after_stage, after_stage)) {
+        result.stage_path = std::string(rest.empty() ? std::string_view("/") : rest);
+        return result;
+      }
     }
   }
   // A failed stage URL leaves kMethodNotAllowed in `result` unless the root URL matches.
-  try_root(impl_->root, all, path);
+  if (try_root(impl_->root, path, path)) result.stage_path = result.path;
   return result;
 }
 

@@ -29,10 +29,12 @@ struct Route {
   std::string api_logical_id;       // "ServerlessRestApi", "OleoleoleApi"
   std::string api_id;               // requestContext.apiId
   std::string api_name;             // the API's Name (CloudWatch's ApiName dimension)
+  std::string deployment_id;        // requestContext.deploymentId: 6 lower alnum, per API + stage
   std::string stage;                // requestContext.stage, "Prod"
   std::map<std::string, std::string> stage_variables;
   std::string resource_path;        // event.resource: "/items/{id}", "/{proxy+}"
   std::string resource_id;          // requestContext.resourceId: 6 lower alnum, stable per path
+                                    // (10 for the root resource "/", as AWS's root ids are)
   std::string method;               // "GET", ..., or "ANY"
   std::string function_logical_id;  // the function the event belongs to
 };
@@ -45,10 +47,15 @@ struct RouteMatch {
   };
   Status status = Status::kNoResource;
   const Route* route = nullptr;
-  // Values of {name} and {proxy+} segments, percent-decoded, in path order.
+  // Values of {name} and {proxy+} segments as sent (not percent-decoded, as API Gateway passes
+  // them), in path order.
   std::vector<std::pair<std::string, std::string>> path_parameters;
-  // The request path without the stage prefix (event.path), e.g. "/whodis".
+  // The request path without the stage prefix (event.path), e.g. "/whodis", as sent but for the
+  // slashes API Gateway collapses right after the stage.
   std::string path;
+  // What requestContext.path has after "/<stage>": the path after the stage exactly as sent
+  // ("//whodis" for "/Prod//whodis").
+  std::string stage_path;
 };
 
 class RouteTable {

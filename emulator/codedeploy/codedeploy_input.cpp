@@ -34,6 +34,11 @@ Result<CodeDeployInput> CodeDeployInput::parse(std::string_view body, std::strin
                  "The request body is not valid JSON: unexpected input at line " +
                      std::to_string(line) + ", column " + std::to_string(column) + " (" +
                      error.what() + ")"};
+  } catch (const Json::exception& error) {
+    // A number past double's range ("1e071000000": found by fuzzing) is out_of_range, not a
+    // parse_error.
+    return Error{"SerializationException",
+                 std::string("The request body is not valid JSON: ") + error.what()};
   }
   if (!parsed.is_object())
     return Error{"SerializationException",

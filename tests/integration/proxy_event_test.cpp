@@ -40,8 +40,12 @@ TEST_CASE("echo receives the request's path, resource, stage and query as AWS bu
        json{{"name", {"a b"}}, {"x", {"1", "2"}}, {"flag", {""}}}, nullptr},
       {"/Prod/echo/hello", "/echo/{name}", "/echo/hello", "/Prod/echo/hello", nullptr, nullptr,
        json{{"name", "hello"}}},
+      // Path parameters as sent, not decoded, as API Gateway passes them.
       {"/echo/caf%C3%A9", "/echo/{name}", nullptr, nullptr, nullptr, nullptr,
-       json{{"name", "caf\xC3\xA9"}}},
+       json{{"name", "caf%C3%A9"}}},
+      // Slashes right after the stage are collapsed in event.path, kept in requestContext.path.
+      {"/Prod//echo/x", "/echo/{name}", "/echo/x", "/Prod//echo/x", nullptr, nullptr,
+       json{{"name", "x"}}},
   };
   for (const auto& c : cases) {
     INFO("target: " << std::string(c.target));
@@ -72,6 +76,17 @@ TEST_CASE("echo receives the request's path, resource, stage and query as AWS bu
     // The id the function sees is the one the caller gets back.
     CHECK(context["requestId"] == response.header("x-amzn-RequestId"));
     CHECK(context["extendedRequestId"] == response.header("x-amz-apigw-id"));
+    CHECK(context["extendedRequestId"].get<std::string>().size() == 16);
+    CHECK(context["extendedRequestId"].get<std::string>().back() == '=');
+    CHECK(context["deploymentId"].get<std::string>().size() == 6);
+    CHECK(context["identity"].size() == 12);
+    // Added by the gateway; the transport's own headers are not passed on.
+    CHECK(event["headers"]["X-Forwarded-For"] == "127.0.0.1");
+    CHECK(event["headers"]["X-Forwarded-Proto"] == "http");
+    CHECK(event["headers"]["X-Forwarded-Port"] == std::to_string(emulator.port()));
+    CHECK(event["headers"]["X-Amzn-Trace-Id"].get<std::string>().starts_with("Root=1-"));
+    CHECK_FALSE(event["headers"].contains("Connection"));
+    CHECK_FALSE(event["headers"].contains("Content-Length"));
   }
 }
 
