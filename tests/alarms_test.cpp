@@ -213,6 +213,13 @@ TEST_CASE("alarm definitions are checked with PutMetricAlarm's rules") {
       CHECK(d.error().code == c.code);
     }
   }
+  auto week = base();
+  week.period_s = 3600;
+  week.evaluation_periods = 48;  // allowed (up to 7 days for hourly periods), beyond the store
+  auto long_alarm = make_alarm_definition(week);
+  REQUIRE(long_alarm.ok());
+  CHECK(long_alarm->not_evaluated.find("keeps 25 hours") != std::string::npos);
+
   auto f = base();
   f.period_s = 10;
   auto high_resolution = make_alarm_definition(f);

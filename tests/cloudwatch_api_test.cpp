@@ -120,6 +120,13 @@ TEST_CASE_FIXTURE(Fixture, "errors are CloudWatch's in each protocol") {
   // Found by fuzzing: bytes that are not UTF-8 are refused, not quoted into a JSON history.
   auto not_utf8 = query("Action=PutMetricAlarm&Version=2010-08-01&AlarmName=a%CF%28");
   CHECK(not_utf8.body().find("<Code>MalformedQueryString</Code>") != std::string::npos);
+  // Found in review: a small body must not build huge lists of nothing; NaN is no number.
+  auto gap = query("Action=DescribeAlarms&Version=2010-08-01&AlarmNames.member.1000=a");
+  CHECK(gap.body().find("<Code>MalformedQueryString</Code>") != std::string::npos);
+  auto nan = query("Action=PutMetricAlarm&Version=2010-08-01&AlarmName=a&Namespace=N&MetricName=M"
+                   "&Statistic=Sum&Period=60&EvaluationPeriods=1&Threshold=nan"
+                   "&ComparisonOperator=GreaterThanThreshold");
+  CHECK(nan.body().find("<Code>InvalidParameterValue</Code>") != std::string::npos);
   auto bad_time = json("PutMetricData",
                        {{"Namespace", "App"},
                         {"MetricData", {{{"MetricName", "M"}, {"Value", 1}, {"Timestamp", "x"}}}}});

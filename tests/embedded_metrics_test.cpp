@@ -54,6 +54,8 @@ TEST_CASE("EMF lines that break the specification give no metric and say why") {
        R"("Metrics":[{"Name":"Missing"}]}]}})",
        "does not have"},
       {R"({"_aws": {} } trailing)", "not one JSON object"},
+      // Microseconds, not milliseconds: refused rather than stored in the year 55,000.
+      {R"({"_aws":{"Timestamp":1700000000000000,"CloudWatchMetrics":[]}})", "epoch milliseconds"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.first);

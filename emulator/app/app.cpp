@@ -234,6 +234,15 @@ void App::Parts::record_embedded_metrics(const lambda::FunctionVersion& version,
   const std::int64_t wall_now = std::chrono::duration_cast<std::chrono::milliseconds>(
                                     std::chrono::system_clock::now().time_since_epoch())
                                     .count();
+  // The window PutMetricData accepts (two weeks back, two hours ahead): a timestamp far off (in
+  // microseconds, say) would otherwise push every metric out of the store's retention.
+  if (record->timestamp_ms < wall_now - 14LL * 86'400'000 ||
+      record->timestamp_ms > wall_now + 2LL * 3'600'000) {
+    log::warn(version.logical_id + ": a log line in the embedded metric format gives no metric: "
+              "_aws.Timestamp " + std::to_string(record->timestamp_ms) +
+              " is more than two weeks back or two hours ahead (epoch milliseconds expected)");
+    return;
+  }
   const std::int64_t at = clock->epoch_ms(clock->now()) + (record->timestamp_ms - wall_now);
   for (const auto& datum : record->data) {
     cloudwatch::StatisticSet values;

@@ -89,7 +89,11 @@ Error malformed(const std::string& what) {
 
 // Sets `value` at the member path `key` ("Dimensions.member.1.Name") of `root`.
 std::optional<Error> set_query_member(WireJson& root, const std::string& key, std::string value) {
-  constexpr long kMaxIndex = 10'000;
+  // CloudWatch's longest lists hold 1,000 members (MetricData). Clients send members in order:
+  // a list grows by at most kMaxGap missing members at once, so a small body cannot make huge
+  // lists of nothing.
+  constexpr long kMaxIndex = 1'000;
+  constexpr std::size_t kMaxGap = 64;
   WireJson* cursor = &root;
   std::size_t start = 0;
   std::vector<std::string_view> parts;
@@ -116,6 +120,9 @@ std::optional<Error> set_query_member(WireJson& root, const std::string& key, st
       if (cursor->is_null()) *cursor = WireJson::array();
       if (!cursor->is_array())
         return malformed("parameter " + key + " makes a list of a member that has a value");
+      if (static_cast<std::size_t>(index) > cursor->size() + kMaxGap)
+        return malformed("parameter " + key + " skips more than " + std::to_string(kMaxGap) +
+                         " list members; number them from 1, in order");
       while (cursor->size() < static_cast<std::size_t>(index)) cursor->push_back(nullptr);
       cursor = &(*cursor)[static_cast<std::size_t>(index - 1)];
       ++i;
@@ -304,7 +311,7 @@ class CborReader {
   explicit CborReader(std::string_view bytes) : bytes_(bytes) {}
 
   Result<WireJson> item(int depth = 0) {
-    if (depth > 64) return fail("nesting deeper than 64");
+    if (depth >= 64) return fail("nesting deeper than 64");
     std::uint8_t head = 0;
     if (!byte(head)) return fail("truncated");
     const unsigned major = head >> 5;
@@ -455,27 +462,35 @@ WireJson wire_timestamp(std::int64_t epoch_ms) { return WireJson{{kTimestampKey,
 WireJson wire_map(WireJson object) { return WireJson{{kMapKey, std::move(object)}}; }
 
 std::optional<std::int64_t> read_wire_timestamp(const WireJson& value) {
+  // Years 0 to 9999 and no further: arithmetic on the result cannot overflow.
+  constexpr double kMaxSeconds = 253'402'300'800.0;
+  std::optional<std::int64_t> ms;
   if (value.is_number()) {
     double seconds = value.get<double>();
-    if (!std::isfinite(seconds)) return std::nullopt;
-    return static_cast<std::int64_t>(std::llround(seconds * 1000.0));
+    if (!std::isfinite(seconds) || std::fabs(seconds) > kMaxSeconds) return std::nullopt;
+    ms = static_cast<std::int64_t>(std::llround(seconds * 1000.0));
+  } else if (value.is_string()) {
+    ms = parse_timestamp(value.get_ref<const std::string&>());
   }
-  if (value.is_string()) return parse_timestamp(value.get_ref<const std::string&>());
-  return std::nullopt;
+  if (ms && (*ms > kMaxSeconds * 1000 || *ms < -kMaxSeconds * 1000)) return std::nullopt;
+  return ms;
 }
 
 Result<std::optional<double>> read_number(const WireJson& input, const char* name) {
   auto it = input.find(name);
   if (it == input.end() || it->is_null()) return std::optional<double>();
-  if (it->is_number()) return std::optional<double>(it->get<double>());
+  // NaN and the infinities are not numbers CloudWatch takes (a NaN threshold never compares).
+  if (it->is_number() && std::isfinite(it->get<double>()))
+    return std::optional<double>(it->get<double>());
   if (it->is_string()) {
     const auto& text = it->get_ref<const std::string&>();
     double value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec == std::errc() && end == text.data() + text.size() && !text.empty())
+    if (ec == std::errc() && end == text.data() + text.size() && !text.empty() &&
+        std::isfinite(value))
       return std::optional<double>(value);
   }
-  return invalid(name, "a number", *it);
+  return invalid(name, "a finite number", *it);
 }
 
 Result<std::optional<std::int64_t>> read_integer(const WireJson& input, const char* name) {
@@ -543,8 +558,13 @@ Result<WireRequest> QueryCompatibleProtocols::decode(const server::HttpRequest& 
   const std::string& body = request.body();
   switch (protocol) {
     case WireProtocol::kQuery: {
+      constexpr std::size_t kMaxParameters = 10'000;
+      std::size_t parameters = 0;
       std::string_view rest = body;
       while (!rest.empty()) {
+        if (++parameters > kMaxParameters)
+          return malformed("the form body has more than " + std::to_string(kMaxParameters) +
+                           " parameters");
         auto amp = rest.find('&');
         std::string_view pair = rest.substr(0, amp);
         rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);

@@ -77,6 +77,15 @@ Result<AlarmDefinition> make_alarm_definition(AlarmFields f) {
     return invalid("Period x EvaluationPeriods is " + std::to_string(span) +
                    " s; it must not exceed " + std::to_string(max_span) +
                    " s (one day, or seven for periods of an hour or more).");
+  // The metric store keeps 25 hours (MetricStore::Limits): an alarm that looks further back could
+  // never see its oldest periods.
+  if (!metric_math && d.not_evaluated.empty() &&
+      static_cast<long long>(d.rule.period_s) * evaluation_range_periods(d.rule) > 25LL * 3600)
+    d.not_evaluated =
+        "it looks back " +
+        std::to_string(static_cast<long long>(d.rule.period_s) * evaluation_range_periods(d.rule) /
+                       3600) +
+        " hours; the emulator keeps 25 hours of metrics";
   d.rule.datapoints_to_alarm = f.datapoints_to_alarm.value_or(d.rule.evaluation_periods);
   d.rule.datapoints_to_alarm_set = f.datapoints_to_alarm.has_value();
   if (d.rule.datapoints_to_alarm < 1 || d.rule.datapoints_to_alarm > d.rule.evaluation_periods)

@@ -33,8 +33,12 @@ Result<EmfRecord> parse_emf(std::string_view line) {
   if (directives == aws->end() || !directives->is_array())
     return invalid("_aws.CloudWatchMetrics must be a list of metric directives");
 
+  // Years 0 to 9999: a microsecond or nanosecond count is refused here rather than overflowing.
+  const double timestamp_value = timestamp->get<double>();
+  if (!std::isfinite(timestamp_value) || std::fabs(timestamp_value) > 253'402'300'800'000.0)
+    return invalid("_aws.Timestamp must be epoch milliseconds");
   EmfRecord record;
-  record.timestamp_ms = static_cast<std::int64_t>(timestamp->get<double>());
+  record.timestamp_ms = static_cast<std::int64_t>(timestamp_value);
   for (std::size_t d = 0; d < directives->size(); ++d) {
     const auto& directive = (*directives)[d];
     const std::string where = "_aws.CloudWatchMetrics[" + std::to_string(d) + "]";

@@ -580,6 +580,8 @@ Result<WireJson> CloudWatchApi::get_metric_statistics(const WireJson& input) {
   if (statistics->size() + extended->size() > 10)
     return invalid("Statistics and ExtendedStatistics together take at most 10 statistics.");
   const std::int64_t p = *period.value();
+  if (p > 86'400 * 366)
+    return invalid("Period " + std::to_string(p) + " is longer than a year.");
   if (p < 60 || p % 60 != 0)
     return invalid("Period " + std::to_string(p) + " is not a multiple of 60: the emulator keeps "
                    "metrics at standard (one-minute) resolution.");
@@ -670,9 +672,9 @@ Result<WireJson> CloudWatchApi::get_metric_data(const WireJson& input) {
     if (!stat_name.ok()) return stat_name.error();
     if (!period.value()) return missing(where + ".MetricStat.Period");
     if (!stat_name.value()) return missing(where + ".MetricStat.Stat");
-    if (*period.value() < 60 || *period.value() % 60 != 0)
-      return invalid(where + ".MetricStat.Period must be a multiple of 60 (the emulator keeps "
-                     "one-minute resolution).");
+    if (*period.value() < 60 || *period.value() % 60 != 0 || *period.value() > 86'400 * 366)
+      return invalid(where + ".MetricStat.Period must be a multiple of 60 up to a year (the "
+                     "emulator keeps one-minute resolution).");
     auto statistic = Statistic::parse(*stat_name.value());
     if (!statistic.ok()) return invalid(where + ".MetricStat.Stat: " + statistic.error().message);
     auto metric_it = stat.find("Metric");
