@@ -432,8 +432,9 @@ Resources:
       "added and no preflight OPTIONS method is answered, so a browser page of another origin "
       "that works against AWS fails here (docs/api-gateway.md).",
       "t.yaml:11:7: Resources.Api.Properties.BinaryMediaTypes: 'BinaryMediaTypes' is not emulated "
-      "yet: request bodies reach the function as text, never base64-encoded "
-      "(docs/api-gateway.md).",
+      "yet: the list is not read: a request body is base64-encoded when its Content-Type is not "
+      "textual (or it is not UTF-8), whatever the list says, where AWS base64-encodes exactly "
+      "the listed types (docs/api-gateway.md).",
       "t.yaml:5:5: Globals.Api.Cors: 'Cors' is not emulated yet: no CORS headers are added and no "
       "preflight OPTIONS method is answered, so a browser page of another origin that works "
       "against AWS fails here (docs/api-gateway.md).",

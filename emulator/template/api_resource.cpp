@@ -32,7 +32,9 @@ constexpr std::array<NotEmulated, 12> kNotEmulatedProperties = {{
     {"Cors", "no CORS headers are added and no preflight OPTIONS method is answered, so a browser "
              "page of another origin that works against AWS fails here"},
     {"Auth", "every route is open: no authorizer, API key or IAM check refuses a request"},
-    {"BinaryMediaTypes", "request bodies reach the function as text, never base64-encoded"},
+    {"BinaryMediaTypes", "the list is not read: a request body is base64-encoded when its "
+                         "Content-Type is not textual (or it is not UTF-8), whatever the list "
+                         "says, where AWS base64-encodes exactly the listed types"},
     {"GatewayResponses", "gateway errors keep API Gateway's default status, headers and bodies"},
     {"Models", "request bodies are not validated"},
     {"DefinitionBody", "the OpenAPI definition is not read: only the functions' Api events are "

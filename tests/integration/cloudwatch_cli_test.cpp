@@ -94,6 +94,10 @@ TEST_CASE("cloudwatch: the AWS CLI reads the invocations sent, and set-alarm-sta
   REQUIRE_FALSE(id.empty());
   CHECK(aws_ok(emulator, {"deploy", "get-deployment", "--deployment-id", id})["deploymentInfo"]["status"] ==
         "InProgress");
+  // The next evaluation (each whole minute; the clock runs at real speed here) returns a forced
+  // alarm to OK, as on AWS: force it early in a minute so that the checks below see ALARM.
+  while (std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()) % 60 > 40)
+    std::this_thread::sleep_for(500ms);
   aws_ok(emulator, {"cloudwatch", "set-alarm-state", "--alarm-name", name, "--state-value", "ALARM",
                     "--state-reason", "forced by the test"});
   auto info = aws_ok(emulator, {"deploy", "get-deployment", "--deployment-id", id})["deploymentInfo"];
@@ -113,8 +117,15 @@ TEST_CASE("cloudwatch: the AWS CLI reads the invocations sent, and set-alarm-sta
   CHECK(described["MetricAlarms"][0]["StateReason"] == "forced by the test");
   auto history = aws_ok(emulator, {"cloudwatch", "describe-alarm-history", "--alarm-name", name});
   REQUIRE(history["AlarmHistoryItems"].size() >= 3);
-  CHECK(history["AlarmHistoryItems"][0]["HistorySummary"] == "Alarm updated from OK to ALARM");
-  auto data = json::parse(history["AlarmHistoryItems"][0]["HistoryData"].get<std::string>());
+  // Newest first; a later evaluation may already have added "ALARM to OK" before it.
+  json forced;
+  for (const auto& item : history["AlarmHistoryItems"])
+    if (item["HistorySummary"] == "Alarm updated from OK to ALARM") {
+      forced = item;
+      break;
+    }
+  REQUIRE(forced.is_object());
+  auto data = json::parse(forced["HistoryData"].get<std::string>());
   CHECK(data["newState"]["stateReason"] == "forced by the test");
   CHECK(history["AlarmHistoryItems"].back()["HistorySummary"] == "Alarm \"" + name + "\" created");
 
