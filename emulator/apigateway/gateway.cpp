@@ -137,8 +137,8 @@ void Gateway::handle(server::HttpRequest request, const server::ClientInfo& clie
   nlohmann::json event = recycler_ ? recycler_->take() : nlohmann::json();
   fill_proxy_event(event, request, match, facts);
 
-  // With an observer, the table stays alive until the answer so that the route's names can be
-  // reported without copying them on every request.
+  // With an observer, the table stays alive until the answer so that the route's names are
+  // still valid when they are reported (the lambda captures a pointer, not copies).
   auto observed = observer_ ? routes : nullptr;
   lambda_.invoke(target.value(), std::move(event),
                   [this, exchange, version, respond = std::move(respond), observed,

@@ -149,7 +149,6 @@ Result<std::string> DeploymentEngine::start(DeploymentRequest request) {
   std::string id = d.id;
   log_event(d, "created: " + d.config.name + ", version " + d.from_version + " -> " + d.to_version);
 
-  d.alarms = record->request.alarms;
   Record& stored = *record;
   records_.emplace(id, std::move(record));
   order_.push_back(id);
