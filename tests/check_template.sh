@@ -30,7 +30,11 @@ class NoManagedPolicies:
 path = sys.argv[1]
 document = yaml_parse(open(path).read())
 # The translator accepts only packaged templates, so do what `sam package` does first: a local
-# CodeUri becomes the S3 URI of the uploaded package.
+# CodeUri (on a function or in Globals.Function) becomes the S3 URI of the uploaded package.
+global_function = (document.get("Globals") or {}).get("Function") or {}
+if isinstance(global_function.get("CodeUri"), str) and \
+        not global_function["CodeUri"].startswith("s3://"):
+    global_function["CodeUri"] = "s3://sam-package-bucket/" + global_function["CodeUri"].lstrip("./")
 for resource in document.get("Resources", {}).values():
     properties = resource.get("Properties") or {}
     uri = properties.get("CodeUri")

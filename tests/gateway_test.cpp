@@ -45,7 +45,12 @@ tmpl::Stack one_route_stack() {
   function.function_name = "unit-EchoFunction-X";
   function.code_uri = "echo.zip";
   function.auto_publish_alias = "live";
-  function.api_events.push_back({"Get", "/items/{id}", "GET", "ServerlessRestApi", {}});
+  tmpl::ApiEvent event;
+  event.name = "Get";
+  event.path = "/items/{id}";
+  event.method = "GET";
+  event.api = "ServerlessRestApi";
+  function.api_events.push_back(event);
   stack.functions.push_back(function);
   return stack;
 }

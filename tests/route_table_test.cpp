@@ -48,7 +48,7 @@ tmpl::Stack make_stack(const std::vector<EventSpec>& events, std::vector<tmpl::A
     event.name = spec.function + "Event" + std::to_string(function->api_events.size());
     event.path = spec.path;
     event.method = spec.method;
-    event.rest_api = spec.api;
+    event.api = spec.api;
     function->api_events.push_back(std::move(event));
   }
   return stack;

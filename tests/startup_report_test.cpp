@@ -71,7 +71,7 @@ Resources:
       Handler: h
       Runtime: provided.al2023
       Events:
-        Http: {Type: HttpApi}
+        Queue: {Type: SQS, Properties: {Queue: arn:aws:sqs:us-east-1:123456789012:q}}
 )");
   auto routes = routes_of(stack);
   CHECK(routes.routes().empty());

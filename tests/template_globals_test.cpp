@@ -143,7 +143,9 @@ Resources:
        "[x86_64] or [arm64]");
 }
 
-TEST_CASE("template: Globals: Api properties merge into explicit APIs, not into the implicit one") {
+TEST_CASE("template: Globals: Api properties merge into explicit APIs and the implicit one") {
+  // SAM's translator gives ServerlessRestApi Globals.Api's Name and its stage the Variables
+  // (checked with samtranslator 1.110: RestApi Name "shared", Stage Variables {A: global}).
   const Stack stack = load_ok(R"(
 Globals:
   Api:
@@ -166,8 +168,9 @@ Resources:
 )");
   REQUIRE(stack.apis.size() == 2);
   CHECK(stack.apis[0].logical_id == "ServerlessRestApi");
-  CHECK(stack.apis[0].name == "test");
-  CHECK(stack.apis[0].stage_variables.empty());
+  CHECK(stack.apis[0].name == "shared");
+  CHECK(stack.apis[0].stage_name == "Prod");
+  CHECK(stack.apis[0].stage_variables == std::map<std::string, std::string>{{"A", "global"}});
   CHECK(stack.apis[1].name == "shared");
   CHECK(stack.apis[1].stage_variables ==
         std::map<std::string, std::string>{{"A", "global"}, {"B", "own"}});
@@ -194,10 +197,10 @@ Resources:
   CHECK(stack.functions[1].runtime == "r2");
 }
 
-TEST_CASE("template: Globals: HttpApi, SimpleTable, LayerVersion and StateMachine sections are accepted silently") {
+TEST_CASE("template: Globals: SimpleTable, LayerVersion and StateMachine sections are accepted silently") {
   const Stack stack = load_ok(R"(
 Globals:
-  HttpApi: {Anything: 1}
+  HttpApi: {StageVariables: {A: b}}
   SimpleTable: {SSESpecification: {SSEEnabled: true}}
   LayerVersion: {}
   StateMachine: {}

@@ -83,7 +83,7 @@ TEST_CASE("template: template.yaml: Globals give every function runtime, handler
   CHECK(whodis.api_events[0].name == "WhoDis");
   CHECK(whodis.api_events[0].path == "/whodis");
   CHECK(whodis.api_events[0].method == "GET");
-  CHECK(whodis.api_events[0].rest_api == "ServerlessRestApi");
+  CHECK(whodis.api_events[0].api == "ServerlessRestApi");
 }
 
 TEST_CASE("template: template.yaml: hooks resolve to the hook functions' names and versions to ARNs") {
@@ -95,7 +95,7 @@ TEST_CASE("template: template.yaml: hooks resolve to the hook functions' names a
   CHECK(oleoleole->deployment_preference->pre_traffic_hook == "CodeDeployHook_preTrafficHook");
   CHECK(oleoleole->deployment_preference->post_traffic_hook == "CodeDeployHook_postTrafficHook");
   REQUIRE(oleoleole->api_events.size() == 1);
-  CHECK(oleoleole->api_events[0].rest_api == "OleoleoleApi");
+  CHECK(oleoleole->api_events[0].api == "OleoleoleApi");
   CHECK(oleoleole->function_name.starts_with("sam-cpp-OleOleOleFunction-"));
   CHECK(oleoleole->function_name.size() == std::string("sam-cpp-OleOleOleFunction-").size() + 13);
 

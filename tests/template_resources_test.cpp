@@ -187,7 +187,7 @@ Resources:
       Events:
         Queue1: {Type: SQS, Properties: {Queue: !GetAtt Q.Arn}}
         Queue2: {Type: SQS, Properties: {Queue: !GetAtt Q.Arn}}
-        Http: {Type: HttpApi}
+        Sns: {Type: SNS, Properties: {Topic: arn:aws:sns:us-east-1:123456789012:t}}
         Get:
           Type: Api
           Properties: {Path: /x, Method: get, Auth: {ApiKeyRequired: true}}
@@ -204,10 +204,8 @@ Resources:
         "t.yaml:11:17: Resources.Fn.Properties.Events.Queue1: event type 'SQS' is not emulated: the "
         "event is kept but never fires (reported once per type).");
   CHECK(stack.warnings[3] ==
-        "t.yaml:13:15: Resources.Fn.Properties.Events.Http: event type 'HttpApi' (a route of an API "
-        "Gateway HTTP API) is not emulated yet: no route is served for it, so a request to its "
-        "path gets API Gateway's 403 Missing Authentication Token; only Api (REST API) events are "
-        "routes here (reported once per type; docs/api-gateway.md).");
+        "t.yaml:13:14: Resources.Fn.Properties.Events.Sns: event type 'SNS' is not emulated: the "
+        "event is kept but never fires (reported once per type).");
   CHECK(stack.warnings[4] ==
         "t.yaml:16:47: Resources.Fn.Properties.Events.Get.Properties.Auth: 'Auth' is not emulated; "
         "it is ignored.");
@@ -410,13 +408,13 @@ TEST_CASE("template: Api properties that change answers but are not emulated are
 Transform: AWS::Serverless-2016-10-31
 Globals:
   Api:
-    Cors: "'*'"
+    GatewayResponses: {}
 Resources:
   Api:
     Type: AWS::Serverless::Api
     Properties:
       StageName: dev
-      BinaryMediaTypes: ["image/png"]
+      MethodSettings: []
   Fn:
     Type: AWS::Serverless::Function
     Properties:
@@ -428,16 +426,13 @@ Resources:
         Explicit: {Type: Api, Properties: {Path: /b, Method: get, RestApiId: !Ref Api}}
 )");
   const std::vector<std::string> expected = {
-      "t.yaml:5:5: Resources.Api.Properties.Cors: 'Cors' is not emulated yet: no CORS headers are "
-      "added and no preflight OPTIONS method is answered, so a browser page of another origin "
-      "that works against AWS fails here (docs/api-gateway.md).",
-      "t.yaml:11:7: Resources.Api.Properties.BinaryMediaTypes: 'BinaryMediaTypes' is not emulated "
-      "yet: the list is not read: a request body is base64-encoded when its Content-Type is not "
-      "textual (or it is not UTF-8), whatever the list says, where AWS base64-encodes exactly "
-      "the listed types (docs/api-gateway.md).",
-      "t.yaml:5:5: Globals.Api.Cors: 'Cors' is not emulated yet: no CORS headers are added and no "
-      "preflight OPTIONS method is answered, so a browser page of another origin that works "
-      "against AWS fails here (docs/api-gateway.md).",
+      "t.yaml:5:5: Resources.Api.Properties.GatewayResponses: 'GatewayResponses' is not emulated "
+      "yet: gateway errors keep API Gateway's default status, headers and bodies "
+      "(docs/api-gateway.md).",
+      "t.yaml:11:7: Resources.Api.Properties.MethodSettings: 'MethodSettings' is not emulated "
+      "yet: throttling, caching and logging settings are not applied (docs/api-gateway.md).",
+      "t.yaml:5:5: Globals.Api.GatewayResponses: 'GatewayResponses' is not emulated yet: gateway "
+      "errors keep API Gateway's default status, headers and bodies (docs/api-gateway.md).",
   };
   CHECK(stack.warnings == expected);
 }

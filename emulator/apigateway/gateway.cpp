@@ -2,7 +2,11 @@
 
 #include <chrono>
 
+#include "emulator/apigateway/binary_media.h"
+#include "emulator/apigateway/cors.h"
 #include "emulator/apigateway/gateway_errors.h"
+#include "emulator/apigateway/http_event.h"
+#include "emulator/apigateway/http_response.h"
 #include "emulator/apigateway/proxy_event.h"
 #include "emulator/apigateway/proxy_response.h"
 #include "emulator/core/decimal.h"
@@ -60,29 +64,66 @@ void access_log(const Exchange& exchange, unsigned status, std::string_view func
   log::info_soon(line);
 }
 
-void stamp(HttpResponse& response, const Exchange& exchange) {
+// The ids every response carries: REST APIs' x-amzn-RequestId and x-amz-apigw-id, an HTTP API's
+// apigw-requestid (responses captured from both kinds: an HTTP API sends no x-amzn-RequestId).
+void stamp(HttpResponse& response, const Exchange& exchange, bool http_api) {
+  if (http_api) {
+    response.set("apigw-requestid", exchange.apigw_id);
+    return;
+  }
   response.set("x-amzn-RequestId", exchange.request_id);
   response.set("x-amz-apigw-id", exchange.apigw_id);
 }
 
+// What the answer to an invocation depends on besides its result.
+struct Integration {
+  bool http_api = false;
+  std::string payload_format_version;
+  bool decode_base64 = true;        // REST: the request's Accept is a binary media type
+  bool function_outlasts_route = false;  // the function's Timeout is past the route's
+};
+
 HttpResponse integration_response(const lambda::InvokeResult& result, const std::string& function,
-                                  unsigned http_version) {
+                                  const Integration& integration, unsigned http_version) {
   using Outcome = lambda::InvokeResult::Outcome;
-  if (result.outcome == Outcome::kTimeout)
-    return make_gateway_error(GatewayError::kEndpointRequestTimedOut, http_version);
+  const bool http_api = integration.http_api;
+  const GatewayError internal_error =
+      http_api ? GatewayError::kHttpInternalServerError : GatewayError::kInternalServerError;
+  const char* internal_text = http_api ? " (API Gateway answers 500 Internal Server Error)"
+                                       : " (API Gateway answers 502 Internal server error)";
+  if (result.outcome == Outcome::kTimeout) {
+    if (!http_api) return make_gateway_error(GatewayError::kEndpointRequestTimedOut, http_version);
+    // An HTTP API gives up at the route's timeout (503); a function that times out first is a
+    // function error (500).
+    log::error(function + " request " + result.request_id + " timed out" +
+               (integration.function_outlasts_route
+                    ? std::string(" (API Gateway answers 503 Service Unavailable)")
+                    : std::string(internal_text)));
+    return make_gateway_error(integration.function_outlasts_route
+                                  ? GatewayError::kHttpServiceUnavailable
+                                  : GatewayError::kHttpInternalServerError,
+                              http_version);
+  }
   if (result.outcome == Outcome::kFunctionError) {
     log::error(function + " request " + result.request_id + " failed: " +
                result.payload.value("errorType", std::string("Unknown")) + ": " +
-               result.payload.value("errorMessage", std::string()) +
-               " (API Gateway answers 502 Internal server error)");
-    return make_gateway_error(GatewayError::kInternalServerError, http_version);
+               result.payload.value("errorMessage", std::string()) + internal_text);
+    return make_gateway_error(internal_error, http_version);
   }
-  auto mapped = map_proxy_response(result.payload, http_version);
+  Result<HttpResponse> mapped = Error{};
+  if (http_api && integration.payload_format_version == "2.0") {
+    mapped = map_http_response(result.payload, http_version);
+  } else {
+    ProxyResponseRules rules;
+    rules.decode_base64 = integration.decode_base64;
+    rules.status_code_required = http_api;
+    rules.other_keys_allowed = http_api;
+    mapped = map_proxy_response(result.payload, http_version, rules);
+  }
   if (!mapped.ok()) {
     log::error(function + " request " + result.request_id +
-               " returned an invalid proxy response: " + mapped.error().message +
-               " (API Gateway answers 502 Internal server error)");
-    return make_gateway_error(GatewayError::kInternalServerError, http_version);
+               " returned an invalid proxy response: " + mapped.error().message + internal_text);
+    return make_gateway_error(internal_error, http_version);
   }
   // Lambda fails a synchronous result over 6 MB before API Gateway sees it (AWS Lambda developer
   // guide, "Lambda quotas"): 502, as in Runtime API mode. The body alone decides it when it is
@@ -93,11 +134,34 @@ HttpResponse integration_response(const lambda::InvokeResult& result, const std:
        result.payload.dump().size() > lambda::kSyncPayloadLimit)) {
     log::error(function + " request " + result.request_id +
                " failed: Function.ResponseSizeTooLarge: Response payload size exceeded maximum "
-               "allowed payload size (6291556 bytes). (API Gateway answers 502 Internal server "
-               "error)");
-    return make_gateway_error(GatewayError::kInternalServerError, http_version);
+               "allowed payload size (6291556 bytes)." + internal_text);
+    return make_gateway_error(internal_error, http_version);
   }
   return std::move(mapped).value();
+}
+
+// An HTTP API with CORS: the integration's Access-Control-* headers replaced by the API's, for an
+// allowed Origin ("If you configure CORS for an API, API Gateway ignores CORS headers returned
+// from your backend integration").
+void apply_http_cors(HttpResponse& response, const ApiInfo* api, const std::string& origin) {
+  if (!api || !api->http_cors) return;
+  for (auto it = response.begin(); it != response.end();) {
+    if (is_cors_header(it->name_string())) it = response.erase(it);
+    else ++it;
+  }
+  for (auto& [name, value] : http_response_headers(*api->http_cors, origin))
+    response.set(name, value);
+}
+
+HttpResponse preflight_response(const HeaderList& headers, http::status status,
+                                std::string_view body, unsigned version) {
+  HttpResponse response{status, version};
+  for (const auto& [name, value] : headers) response.set(name, value);
+  if (!body.empty()) response.set(http::field::content_type, "application/json");
+  response.body() = body;
+  if (status == http::status::no_content) response.content_length(boost::none);
+  else response.prepare_payload();
+  return response;
 }
 
 }  // namespace
@@ -111,19 +175,46 @@ void Gateway::handle(server::HttpRequest request, const server::ClientInfo& clie
 
   auto routes = routes_.load();  // held while `match` points into it
   RouteMatch match = routes->match(request.method_string(), path_of(request.target()));
+  const ApiInfo* api = match.api;
+  const bool http_api = api && api->kind == tmpl::ApiKind::kHttp;
+  const std::string origin(request[http::field::origin]);
+  auto answer = [&](HttpResponse response, std::string_view function) {
+    stamp(response, *exchange, http_api);
+    access_log(*exchange, response.result_int(), function, "");
+    respond(std::move(response));
+  };
+
+  // An HTTP API with CORS answers a preflight that no route takes itself (204 whatever the
+  // origin; the headers only for an allowed one).
+  if (match.status != RouteMatch::Status::kMatched && http_api && api->http_cors &&
+      is_preflight(request.method_string(), origin,
+                   request[http::field::access_control_request_method])) {
+    return answer(preflight_response(
+                      http_preflight_headers(*api->http_cors, origin,
+                                             request[http::field::access_control_request_method],
+                                             request[http::field::access_control_request_headers]),
+                      http::status::no_content, {}, version),
+                  "");
+  }
   if (match.status != RouteMatch::Status::kMatched) {
-    auto response = make_gateway_error(GatewayError::kMissingAuthenticationToken, version);
-    stamp(response, *exchange);
-    access_log(*exchange, response.result_int(), "", "");
-    return respond(std::move(response));
+    auto response = make_gateway_error(
+        http_api ? GatewayError::kHttpNotFound : GatewayError::kMissingAuthenticationToken,
+        version);
+    if (http_api) apply_http_cors(response, api, origin);
+    return answer(std::move(response), "");
   }
   const Route& route = *match.route;
+  if (route.function_logical_id.empty())  // SAM's CORS OPTIONS method of a REST API (MOCK)
+    return answer(preflight_response(route.preflight, http::status::ok, kRestPreflightBody,
+                                     version),
+                  "");
   auto target = lambda_.resolve_for_api(route.function_logical_id);
   if (!target.ok()) {  // the table and the store come from one Stack; a bug if reached
     log::error("route " + route.resource_path + ": " + target.error().message);
-    auto response = make_gateway_error(GatewayError::kInternalServerError, version);
-    stamp(response, *exchange);
-    return respond(std::move(response));
+    return answer(make_gateway_error(http_api ? GatewayError::kHttpInternalServerError
+                                              : GatewayError::kInternalServerError,
+                                     version),
+                  "");
   }
 
   RequestFacts facts;
@@ -134,22 +225,38 @@ void Gateway::handle(server::HttpRequest request, const server::ClientInfo& clie
   facts.source_ip = client.address;
   auto host = request.find(http::field::host);
   facts.domain_name = host != request.end() ? std::string(host->value()) : "localhost";
-  nlohmann::json event = recycler_ ? recycler_->take() : nlohmann::json();
-  fill_proxy_event(event, request, match, facts);
+  nlohmann::json event;
+  Integration integration;
+  integration.http_api = http_api;
+  integration.payload_format_version = route.payload_format_version;
+  if (http_api) {
+    event = route.payload_format_version == "2.0" ? build_http_event(request, match, facts)
+                                                  : build_http_v1_event(request, match, facts);
+    integration.function_outlasts_route =
+        static_cast<long long>(target.value().version->timeout_seconds) * 1000 >= route.timeout_ms;
+  } else {
+    event = recycler_ ? recycler_->take() : nlohmann::json();
+    fill_proxy_event(event, request, match, facts);
+    if (api && !api->binary_media_types.empty())
+      integration.decode_base64 =
+          rest_response_is_binary(request[http::field::accept], api->binary_media_types);
+  }
 
-  // With an observer, the table stays alive until the answer so that the route's names are
-  // still valid when they are reported (the lambda captures a pointer, not copies).
-  auto observed = observer_ ? routes : nullptr;
+  // With an observer, or an HTTP API's CORS to apply, the table stays alive until the answer so
+  // that the route's names and API are still valid then (the lambda captures a pointer, not
+  // copies).
+  auto held = observer_ || http_api ? routes : nullptr;
   lambda_.invoke(target.value(), std::move(event),
-                  [this, exchange, version, respond = std::move(respond), observed,
-                   route = &route, invoked = Clock::now(),
-                   function = route.function_logical_id](lambda::InvokeResult result) {
-                    auto response = integration_response(result, function, version);
+                  [this, exchange, version, respond = std::move(respond), held,
+                   route = &route, invoked = Clock::now(), integration = std::move(integration),
+                   origin, function = route.function_logical_id](lambda::InvokeResult result) {
+                    auto response = integration_response(result, function, integration, version);
+                    if (integration.http_api) apply_http_cors(response, route->api, origin);
                     if (result.handler_still_running) response.keep_alive(false);
-                    stamp(response, *exchange);
+                    stamp(response, *exchange, integration.http_api);
                     access_log(*exchange, response.result_int(), function,
                                result.executed_version);
-                    if (observed) {
+                    if (observer_) {
                       const auto now = Clock::now();
                       observer_({route->api_name, route->stage, response.result_int(),
                                  std::chrono::duration<double, std::milli>(now - exchange->started)
@@ -167,7 +274,7 @@ server::HttpResponse Gateway::rejection(server::Rejection reason, unsigned http_
   if (reason == server::Rejection::kTooManyConnections) error = GatewayError::kTooManyConnections;
   auto response = make_gateway_error(error, http_version);
   Exchange exchange;
-  stamp(response, exchange);
+  stamp(response, exchange, false);
   return response;
 }
 

@@ -8,7 +8,8 @@ namespace http = boost::beast::http;
 struct GatewayResponse {
   http::status status;
   std::string_view body;
-  std::string_view error_type;  // x-amzn-ErrorType
+  std::string_view error_type;  // x-amzn-ErrorType ("" for none)
+  bool json_type = true;        // Content-Type: application/json
 };
 
 // Status codes are the defaults of "Gateway response types for API Gateway"
@@ -43,6 +44,15 @@ GatewayResponse describe(GatewayError error) {
       return {http::status::service_unavailable,
               R"({"message":"Service Unavailable: the emulator has too many open connections"})",
               "ServiceUnavailableException"};
+    case GatewayError::kHttpNotFound:
+      return {http::status::not_found, R"({"message":"Not Found"})", ""};
+    case GatewayError::kHttpInternalServerError:
+      return {http::status::internal_server_error, R"({"message":"Internal Server Error"})", ""};
+    // A response captured from an HTTP API's integration timeout has no Content-Type
+    // (cortexlabs/cortex#1225: "HTTP/2 503", content-length 33, apigw-requestid).
+    case GatewayError::kHttpServiceUnavailable:
+      return {http::status::service_unavailable, R"({"message":"Service Unavailable"})", "",
+              false};
   }
   return {http::status::internal_server_error, R"({"message":"Internal server error"})",
           "InternalServerErrorException"};
@@ -53,8 +63,8 @@ GatewayResponse describe(GatewayError error) {
 HttpResponse make_gateway_error(GatewayError error, unsigned http_version) {
   const GatewayResponse description = describe(error);
   HttpResponse response{description.status, http_version};
-  response.set(http::field::content_type, "application/json");
-  response.set("x-amzn-ErrorType", description.error_type);
+  if (description.json_type) response.set(http::field::content_type, "application/json");
+  if (!description.error_type.empty()) response.set("x-amzn-ErrorType", description.error_type);
   response.body() = description.body;
   response.prepare_payload();
   return response;

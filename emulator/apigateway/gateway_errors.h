@@ -19,10 +19,15 @@ enum class GatewayError {
   kEndpointRequestTimedOut,     // 504 {"message":"Endpoint request timed out"}, InternalServerErrorException
   kHeaderTooLarge,              // 431 {"message":"Request Header Fields Too Large"}, BadRequestException
   kTooManyConnections,          // 503 {"message":"Service Unavailable: too many connections"}, ...
+  // HTTP APIs' answers (developer guide, "Working with routes for HTTP APIs", "Troubleshooting
+  // issues with HTTP API Lambda integrations"): no x-amzn-ErrorType.
+  kHttpNotFound,                // 404 {"message":"Not Found"}
+  kHttpInternalServerError,     // 500 {"message":"Internal Server Error"}
+  kHttpServiceUnavailable,      // 503 {"message":"Service Unavailable"}: the integration timed out
 };
 
-// The complete response for `error`, without x-amzn-RequestId / x-amz-apigw-id (the gateway adds
-// those to every response).
+// The complete response for `error`, without x-amzn-RequestId / x-amz-apigw-id or
+// apigw-requestid (the gateway adds those to every response).
 HttpResponse make_gateway_error(GatewayError error, unsigned http_version);
 
 }  // namespace emu::apigw

@@ -8,6 +8,8 @@
 #include <random>
 #include <vector>
 
+#include "emulator/apigateway/binary_media.h"
+#include "emulator/apigateway/event_text.h"
 #include "emulator/core/base64.h"
 #include "emulator/core/ids.h"
 #include "emulator/core/uri.h"
@@ -20,97 +22,10 @@ namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using nlohmann::json;
 
-// The length of the well-formed UTF-8 sequence at text[i], or 0 when there is none (RFC 3629:
-// no overlong forms, no surrogates U+D800..U+DFFF, nothing above U+10FFFF).
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
-  const auto byte_at = [text](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte_at(i);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80;  // the second byte's bounds, which rule out overlongs and surrogates
-  unsigned char high = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (text.size() - i < length) return 0;
-  if (byte_at(i + 1) < low || byte_at(i + 1) > high) return 0;
-  for (std::size_t k = 2; k < length; ++k)
-    if (byte_at(i + k) < 0x80 || byte_at(i + k) > 0xBF) return 0;
-  return length;
-}
-
-bool is_valid_utf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = utf8_sequence_length(text, i);
-    if (length == 0) return false;
-    i += length;
-  }
-  return true;
-}
-
-// Replaces each byte of `text` that starts no well-formed sequence by U+FFFD, so that the event
-// serializes (JSON text is UTF-8) even when a client sends raw bytes in a header or %FF in a query.
-void repair_utf8(std::string& text) {
-  if (is_valid_utf8(text)) return;
-  std::string out;
-  out.reserve(text.size() + 8);
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = utf8_sequence_length(text, i);
-    if (length == 0) {
-      out.append("\xEF\xBF\xBD");
-      ++i;
-    } else {
-      out.append(text, i, length);
-      i += length;
-    }
-  }
-  text = std::move(out);
-}
-
 std::string valid_utf8(std::string_view text) {
   std::string copy(text);
   repair_utf8(copy);
   return copy;
-}
-
-bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) {
-  if (text.size() < suffix.size()) return false;
-  return boost::beast::iequals(text.substr(text.size() - suffix.size()), suffix);
-}
-
-// Whether a body of this Content-Type is passed as text: text/*, JSON, XML, form data and
-// JavaScript, the +json / +xml structured syntaxes (RFC 6839), and a missing type.
-bool is_textual_content_type(std::string_view content_type) {
-  std::string_view media_type = content_type.substr(0, content_type.find(';'));
-  while (!media_type.empty() && (media_type.back() == ' ' || media_type.back() == '\t'))
-    media_type.remove_suffix(1);
-  while (!media_type.empty() && (media_type.front() == ' ' || media_type.front() == '\t'))
-    media_type.remove_prefix(1);
-  if (media_type.empty()) return true;
-  static constexpr std::array<std::string_view, 4> kTextualTypes = {
-      "application/json", "application/xml", "application/x-www-form-urlencoded",
-      "application/javascript"};
-  for (const auto type : kTextualTypes)
-    if (boost::beast::iequals(media_type, type)) return true;
-  return (media_type.size() > 5 && boost::beast::iequals(media_type.substr(0, 5), "text/")) ||
-         ends_with_ignoring_case(media_type, "+json") ||
-         ends_with_ignoring_case(media_type, "+xml");
-}
-
-// The first DNS label of a host, without a port: "abc123" for "abc123.execute-api.us-east-1...".
-std::string_view domain_prefix(std::string_view domain) {
-  if (!domain.empty() && domain.front() == '[') return domain.substr(0, domain.find(']') + 1);
-  return domain.substr(0, domain.find_first_of(".:"));
 }
 
 // Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant, "chrono-Compatible Low-Level
@@ -138,6 +53,8 @@ std::int64_t floor_div(std::int64_t value, std::int64_t divisor) {
 // whatever storage the value already has: a spent event of the same shape (the previous request
 // on this route, typically) is overwritten in place with no allocation but for the parts whose
 // shape changed. Starting from null they build from scratch.
+
+const std::vector<std::string> kNoBinaryTypes;
 
 using Object = json::object_t;  // std::map<std::string, json, std::less<>>
 
@@ -515,11 +432,17 @@ void fill_proxy_event(nlohmann::json& event, const HttpRequest& request, const R
   fill_request_context(request_context, request, match, facts);
 
   const std::string& body = request.body();
+  const std::string_view content_type = request[http::field::content_type];
+  const bool binary = route.api && route.api->kind == tmpl::ApiKind::kHttp
+                          ? !http_request_is_text(content_type)
+                          : rest_request_is_binary(content_type, route.api
+                                                                     ? route.api->binary_media_types
+                                                                     : kNoBinaryTypes);
   if (body.empty()) {
     body_value = nullptr;
     is_base64 = false;
-  } else if (is_textual_content_type(request[http::field::content_type]) && is_valid_utf8(body)) {
-    set_string(body_value, body);
+  } else if (!binary) {
+    set_text(body_value, body);  // a text body that is not UTF-8 reaches the function repaired
     is_base64 = false;
   } else {
     set_string(body_value, base64::encode(body));

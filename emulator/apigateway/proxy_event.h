@@ -31,8 +31,8 @@ std::string new_trace_id(std::int64_t epoch_ms);
 
 // Builds the event. Precondition: match.status is kMatched (match.route is set).
 // Empty header / query / path-parameter / stage-variable maps are null, as AWS sends them. The
-// body is passed as text when it is valid UTF-8 and the Content-Type is textual (or absent);
-// otherwise it is base64 and isBase64Encoded is true.
+// body is base64 (isBase64Encoded true) by binary_media.h's rules, else text (bytes that are not
+// UTF-8 replaced by U+FFFD).
 nlohmann::json build_proxy_event(const HttpRequest& request, const RouteMatch& match,
                                  const RequestFacts& facts);
 

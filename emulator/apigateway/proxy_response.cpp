@@ -123,7 +123,8 @@ bool forbids_body(unsigned status) { return status < 200 || status == 204 || sta
 
 }  // namespace
 
-Result<HttpResponse> map_proxy_response(const nlohmann::json& result, unsigned http_version) {
+Result<HttpResponse> map_proxy_response(const nlohmann::json& result, unsigned http_version,
+                                        const ProxyResponseRules& rules) {
   if (!result.is_object())
     return malformed("the handler returned " + std::string(describe_type(result)) +
                      ", not a proxy response object");
@@ -146,13 +147,15 @@ Result<HttpResponse> map_proxy_response(const nlohmann::json& result, unsigned h
       body = &it.value();
     } else if (key == "isBase64Encoded") {
       is_base64_encoded = &it.value();
-    } else {
+    } else if (!rules.other_keys_allowed) {
       return malformed("unexpected key \"" + key +
                        "\" in the proxy response; the allowed keys are " +
                        std::string(kAllowedKeys));
     }
   }
 
+  if (rules.status_code_required && status->is_null())
+    return malformed("statusCode is missing; with payload format 1.0 an HTTP API needs it");
   Result<unsigned> code = status_code(*status);
   if (!code) return code.error();
 
@@ -203,11 +206,11 @@ Result<HttpResponse> map_proxy_response(const nlohmann::json& result, unsigned h
     }
   }
   if (response.find(http::field::content_type) == response.end())
-    response.set(http::field::content_type, "application/json");
+    response.set(http::field::content_type, rules.default_content_type);
 
   if (body->is_string()) {
     const auto& text = body->get_ref<const std::string&>();
-    if (is_base64_encoded->is_boolean() && is_base64_encoded->get<bool>()) {
+    if (rules.decode_base64 && is_base64_encoded->is_boolean() && is_base64_encoded->get<bool>()) {
       std::optional<std::string> bytes = base64::decode(text);
       if (!bytes)
         return malformed("isBase64Encoded is true but body is not valid base64 (" + quote(*body) +

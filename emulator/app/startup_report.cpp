@@ -22,11 +22,21 @@ std::vector<std::string> startup_lines(const tmpl::Stack& stack, const apigw::Ro
   for (const auto& other : stack.not_emulated)
     lines.push_back("Not emulated (kept as is): " + other.logical_id + " (" + other.type + ")");
   for (const auto& route : routes.routes()) {
-    std::string method = "[" + route.method + "]";
-    lines.push_back("Mounting " + route.function_logical_id + " at " + base_url +
-                    route.resource_path + " " + method);
+    if (route.function_logical_id.empty()) continue;  // a REST API's CORS OPTIONS method
+    const bool default_route = route.route_key == tmpl::kDefaultRoute;
+    const std::string method = default_route ? "[$default: any method and path no other route "
+                                               "takes]"
+                                             : "[" + route.method + "]";
+    const std::string path = default_route ? "/" : route.resource_path;
+    if (route.stage == tmpl::kDefaultStage) {  // an HTTP API's root stage: no stage URL
+      lines.push_back("Mounting " + route.function_logical_id + " at " + base_url + path + " " +
+                      method + " (HTTP API " + route.api_logical_id + ", stage $default)");
+      continue;
+    }
+    lines.push_back("Mounting " + route.function_logical_id + " at " + base_url + path + " " +
+                    method);
     lines.push_back("Mounting " + route.function_logical_id + " at " + base_url + "/" +
-                    route.stage + route.resource_path + " " + method + " (stage " +
+                    route.stage + (path == "/" ? "" : path) + " " + method + " (stage " +
                     route.stage + " of " + route.api_logical_id + ")");
   }
   if (!stack.outputs.empty()) lines.push_back("Outputs:");
@@ -54,7 +64,7 @@ std::vector<std::string> next_steps(const tmpl::Stack& stack, const apigw::Route
   std::vector<std::string> lines;
   if (!routes.routes().empty()) {
     const auto& first = routes.routes().front();
-    std::string path = first.resource_path;
+    std::string path = first.route_key == tmpl::kDefaultRoute ? "/" : first.resource_path;
     for (char& c : path)  // a path parameter's placeholder, as a value a person would try
       if (c == '{' || c == '}') c = '_';
     lines.push_back("Try: curl " + base_url + path);

@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <map>
+#include <span>
 #include <string_view>
 #include <tuple>
 
@@ -22,6 +23,21 @@ constexpr std::array<std::string_view, 7> kApiEventProperties = {
 
 constexpr std::array<std::string_view, 3> kNotEmulatedApiEventProperties = {
     "Auth", "RequestModel", "RequestParameters"};
+
+// SAM's HttpApi event properties (samtranslator's HttpApi event source). Stage only scopes the
+// generated invoke permission.
+constexpr std::array<std::string_view, 8> kHttpApiEventProperties = {
+    "Path", "Method", "ApiId", "Stage", "Auth", "TimeoutInMillis", "RouteSettings",
+    "PayloadFormatVersion"};
+
+constexpr std::array<std::string_view, 2> kNotEmulatedHttpApiEventProperties = {"Auth",
+                                                                                "RouteSettings"};
+
+// Integration timeouts: "50-29,000 milliseconds" for REST APIs, "50-30,000" for HTTP APIs, the
+// maximum being the default (API Gateway developer guide, "Amazon API Gateway quotas").
+constexpr int kMinTimeoutMs = 50;
+constexpr int kRestTimeoutMs = 29000;
+constexpr int kHttpTimeoutMs = 30000;
 
 std::string upper(std::string text) {
   for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -72,27 +88,45 @@ Result<std::string> read_path(const Node& properties, const std::string& path, S
   return text;
 }
 
-// RestApiId must be `!Ref` of an AWS::Serverless::Api of this template, as SAM requires.
-Result<std::string> read_rest_api(const Node& properties, const std::string& path,
-                                  StackScope& scope) {
-  const Node* rest_api = properties.find("RestApiId");
-  if (!rest_api) return std::string(kImplicitApiId);
-  const std::string rest_path = path + ".RestApiId";
-  const Node* target = rest_api->single_key() == "Ref" ? rest_api->find("Ref") : nullptr;
+// RestApiId / ApiId must be `!Ref` of an API of the kind the event needs, as SAM requires.
+Result<std::string> read_api_reference(const Node& properties, const std::string& path,
+                                       StackScope& scope, std::string_view key,
+                                       const char* api_type, const char* implicit_id) {
+  const Node* reference = properties.find(key);
+  if (!reference) return std::string(implicit_id);
+  const std::string reference_path = path + "." + std::string(key);
+  const Node* target = reference->single_key() == "Ref" ? reference->find("Ref") : nullptr;
   if (!target || !target->is_scalar())
-    return template_error(rest_api->where, rest_path,
-                          "expected !Ref of an AWS::Serverless::Api of this template, got " +
-                              describe(*rest_api));
+    return template_error(reference->where, reference_path,
+                          std::string("expected !Ref of an ") + api_type +
+                              " of this template, got " + describe(*reference));
   const ResourceDecl* api = scope.find_resource(target->text);
-  if (!api || api->type != kApiType)
-    return template_error(target->where, rest_path,
-                          "'" + target->text + "' is not an AWS::Serverless::Api of this template" +
+  if (!api || api->type != api_type)
+    return template_error(target->where, reference_path,
+                          "'" + target->text + "' is not an " + api_type + " of this template" +
                               (api ? " (it is " + api->type + ")" : ""));
   if (!scope.is_created(api->logical_id))
-    return template_error(target->where, rest_path,
+    return template_error(target->where, reference_path,
                           "the API '" + api->logical_id + "' is not created: its Condition is "
                           "false");
   return api->logical_id;
+}
+
+Result<int> read_timeout(const Node& properties, const std::string& path, StackScope& scope,
+                         int max_ms) {
+  const Node* timeout = properties.find("TimeoutInMillis");
+  if (!timeout) return max_ms;
+  auto value = scope.evaluator().evaluate_value(*timeout, path + ".TimeoutInMillis");
+  if (!value) return value.error();
+  return read_int(value.value(), path + ".TimeoutInMillis", kMinTimeoutMs, max_ms);
+}
+
+void warn_not_emulated(const Node& properties, std::span<const std::string_view> names,
+                       const std::string& path, std::vector<std::string>& warnings) {
+  for (std::string_view name : names)
+    if (const MapEntry* entry = properties.find_entry(name))
+      warnings.push_back(warning_text(entry->key_where, child_path(path, entry->key),
+                                      "'" + entry->key + "' is not emulated; it is ignored."));
 }
 
 Result<ApiEvent> read_api_event(const MapEntry& event, const std::string& path, StackScope& scope,
@@ -104,17 +138,83 @@ Result<ApiEvent> read_api_event(const MapEntry& event, const std::string& path, 
                               (properties ? ", got " + describe(*properties) : std::string()));
   const std::string properties_path = path + ".Properties";
   warn_unknown_keys(*properties, kApiEventProperties, properties_path, "an Api event", warnings);
-  for (std::string_view name : kNotEmulatedApiEventProperties)
-    if (const MapEntry* entry = properties->find_entry(name))
-      warnings.push_back(warning_text(entry->key_where, child_path(properties_path, entry->key),
-                                      "'" + entry->key + "' is not emulated; it is ignored."));
+  warn_not_emulated(*properties, kNotEmulatedApiEventProperties, properties_path, warnings);
+  ApiEvent api_event;
+  api_event.name = event.key;
+  api_event.where = event.value.where;
   auto route = read_path(*properties, properties_path, scope);
   if (!route) return route.error();
+  api_event.path = route.value();
   auto method = read_method(*properties, properties_path, scope);
   if (!method) return method.error();
-  auto rest_api = read_rest_api(*properties, properties_path, scope);
-  if (!rest_api) return rest_api.error();
-  return ApiEvent{event.key, route.value(), method.value(), rest_api.value(), event.value.where};
+  api_event.method = method.value();
+  auto api = read_api_reference(*properties, properties_path, scope, "RestApiId", kApiType,
+                                kImplicitApiId);
+  if (!api) return api.error();
+  api_event.api = api.value();
+  auto timeout = read_timeout(*properties, properties_path, scope, kRestTimeoutMs);
+  if (!timeout) return timeout.error();
+  api_event.timeout_ms = timeout.value();
+  return api_event;
+}
+
+// An HttpApi event (SAM: "HttpApi" event source). Without Path and Method it is the API's
+// $default route, as SAM's implicit HTTP API plugin makes it; one without the other is SAM's
+// error.
+Result<ApiEvent> read_http_api_event(const MapEntry& event, const std::string& path,
+                                     StackScope& scope, std::vector<std::string>& warnings) {
+  static const Node kNoProperties = Node::map({}, SourceLocation{});
+  const Node* properties = event.value.find("Properties");
+  if (properties && !properties->is_map() && !properties->is_null())
+    return template_error(properties->where, path + ".Properties",
+                          "expected a map of properties, got " + describe(*properties));
+  if (!properties || properties->is_null()) properties = &kNoProperties;
+  const std::string properties_path = path + ".Properties";
+  warn_unknown_keys(*properties, kHttpApiEventProperties, properties_path, "an HttpApi event",
+                    warnings);
+  warn_not_emulated(*properties, kNotEmulatedHttpApiEventProperties, properties_path, warnings);
+  ApiEvent api_event;
+  api_event.name = event.key;
+  api_event.kind = ApiKind::kHttp;
+  api_event.where = event.value.where;
+  api_event.payload_format_version = "2.0";
+  const bool has_path = properties->find("Path") != nullptr;
+  const bool has_method = properties->find("Method") != nullptr;
+  if (has_path != has_method)
+    return template_error(properties->where, properties_path + (has_path ? ".Method" : ".Path"),
+                          std::string("Property '") + (has_path ? "Method" : "Path") +
+                              "' is required when '" + (has_path ? "Path" : "Method") +
+                              "' is set (SAM); leave both out for the API's $default route");
+  if (has_path) {
+    auto route = read_path(*properties, properties_path, scope);
+    if (!route) return route.error();
+    api_event.path = route.value();
+    auto method = read_method(*properties, properties_path, scope);
+    if (!method) return method.error();
+    api_event.method = method.value();
+  } else {
+    api_event.path = std::string(kDefaultRoute);
+    api_event.method = "ANY";
+  }
+  auto api = read_api_reference(*properties, properties_path, scope, "ApiId", kHttpApiType,
+                                kImplicitHttpApiId);
+  if (!api) return api.error();
+  api_event.api = api.value();
+  auto timeout = read_timeout(*properties, properties_path, scope, kHttpTimeoutMs);
+  if (!timeout) return timeout.error();
+  api_event.timeout_ms = timeout.value();
+  if (const Node* version = properties->find("PayloadFormatVersion")) {
+    const std::string version_path = properties_path + ".PayloadFormatVersion";
+    auto text = scope.evaluator().evaluate_string(*version, version_path);
+    if (!text) return text.error();
+    // AWS::ApiGatewayV2::Integration PayloadFormatVersion: "Supported values ... are 1.0 and 2.0".
+    if (text.value() != "1.0" && text.value() != "2.0")
+      return template_error(version->where, version_path,
+                            "expected \"1.0\" or \"2.0\", got " + quote(text.value()) +
+                                " (write it as a string: '2.0')");
+    api_event.payload_format_version = text.value();
+  }
+  return api_event;
 }
 
 }  // namespace
@@ -130,26 +230,23 @@ Result<std::vector<ApiEvent>> read_api_events(const ResourceDecl& function, Stac
     const std::string path = function.property_path("Events." + event.key);
     auto type = event_type(event, path, scope);
     if (!type) return type.error();
-    if (type.value() == "Api") {
-      auto api_event = read_api_event(event, path, scope, warnings);
+    if (type.value() == "Api" || type.value() == "HttpApi") {
+      auto api_event = type.value() == "Api" ? read_api_event(event, path, scope, warnings)
+                                             : read_http_api_event(event, path, scope, warnings);
       if (!api_event) return api_event.error();
       api_events.push_back(std::move(api_event.value()));
     } else if (reported_types.insert(type.value()).second) {
-      const bool http_api = type.value() == "HttpApi";
-      warnings.push_back(warning_text(
-          event.value.where, path,
-          http_api ? "event type 'HttpApi' (a route of an API Gateway HTTP API) is not emulated "
-                     "yet: no route is served for it, so a request to its path gets API "
-                     "Gateway's 403 Missing Authentication Token; only Api (REST API) events "
-                     "are routes here (reported once per type; docs/api-gateway.md)."
-                   : "event type '" + type.value() + "' is not emulated: the event is kept but "
-                     "never fires (reported once per type)."));
+      warnings.push_back(warning_text(event.value.where, path,
+                                      "event type '" + type.value() + "' is not emulated: the "
+                                      "event is kept but never fires (reported once per type)."));
     }
   }
   return api_events;
 }
 
-Result<bool> needs_implicit_api(const std::vector<ResourceDecl>& resources, StackScope& scope) {
+Result<ImplicitApis> needs_implicit_apis(const std::vector<ResourceDecl>& resources,
+                                         StackScope& scope) {
+  ImplicitApis needed;
   for (const auto& resource : resources) {
     if (resource.type != kFunctionType || !scope.is_created(resource.logical_id)) continue;
     auto events = events_of(resource);
@@ -159,10 +256,14 @@ Result<bool> needs_implicit_api(const std::vector<ResourceDecl>& resources, Stac
       auto type = event_type(event, resource.property_path("Events." + event.key), scope);
       if (!type) return type.error();
       const Node* properties = event.value.find("Properties");
-      if (type.value() == "Api" && (!properties || !properties->find("RestApiId"))) return true;
+      const bool has_properties = properties && properties->is_map();
+      if (type.value() == "Api" && !(has_properties && properties->find("RestApiId")))
+        needed.rest = true;
+      if (type.value() == "HttpApi" && !(has_properties && properties->find("ApiId")))
+        needed.http = true;
     }
   }
-  return false;
+  return needed;
 }
 
 std::optional<Error> check_unique_routes(const std::vector<FunctionSpec>& functions) {
@@ -171,10 +272,10 @@ std::optional<Error> check_unique_routes(const std::vector<FunctionSpec>& functi
     for (const auto& event : function.api_events) {
       const std::string owner = "Resources." + function.logical_id + ".Properties.Events." + event.name;
       const auto [found, added] =
-          routes.emplace(std::make_tuple(event.rest_api, event.method, event.path), owner);
+          routes.emplace(std::make_tuple(event.api, event.method, event.path), owner);
       if (!added)
         return template_error(event.where, owner,
-                              event.method + " " + event.path + " on the API '" + event.rest_api +
+                              event.method + " " + event.path + " on the API '" + event.api +
                                   "' is already routed by " + found->second +
                                   "; each method and path of an API can have one function");
     }

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <string_view>
 
+#include "emulator/template/cors_config.h"
 #include "emulator/template/property_reader.h"
 #include "emulator/template/template_error.h"
 
@@ -28,13 +29,8 @@ struct NotEmulated {
 
 // The properties a user relies on for how requests are answered (SAM documentation,
 // "AWS::Serverless::Api"), with what the emulator does instead.
-constexpr std::array<NotEmulated, 12> kNotEmulatedProperties = {{
-    {"Cors", "no CORS headers are added and no preflight OPTIONS method is answered, so a browser "
-             "page of another origin that works against AWS fails here"},
+constexpr std::array<NotEmulated, 10> kNotEmulatedProperties = {{
     {"Auth", "every route is open: no authorizer, API key or IAM check refuses a request"},
-    {"BinaryMediaTypes", "the list is not read: a request body is base64-encoded when its "
-                         "Content-Type is not textual (or it is not UTF-8), whatever the list "
-                         "says, where AWS base64-encodes exactly the listed types"},
     {"GatewayResponses", "gateway errors keep API Gateway's default status, headers and bodies"},
     {"Models", "request bodies are not validated"},
     {"DefinitionBody", "the OpenAPI definition is not read: only the functions' Api events are "
@@ -57,20 +53,62 @@ bool is_stage_name(const std::string& name) {
   return true;
 }
 
-std::optional<Error> read_stage(const ResourceDecl& api, StackScope& scope, ApiSpec& spec) {
-  auto stage = scope.evaluate_property(api, "StageName");
-  if (!stage) return stage.error();
-  if (!stage.value())
-    return template_error(api.where, api.property_path("StageName"),
-                          "StageName is required for an AWS::Serverless::Api (e.g. StageName: "
-                          "dev)");
-  auto name = read_string(*stage.value(), api.property_path("StageName"));
+// Name, StageName (`stage_required`: an explicit API must have one), Variables, Cors and
+// BinaryMediaTypes, resolved through `evaluate` (a property name -> its value or nullopt).
+template <class Evaluate>
+std::optional<Error> read_properties(Evaluate evaluate, const std::string& path,
+                                     bool stage_required, const SourceLocation& where,
+                                     StackScope& scope, ApiSpec& spec) {
+  spec.name = scope.pseudo().stack_name;
+  auto name = evaluate("Name");
   if (!name) return name.error();
-  if (!is_stage_name(name.value()))
-    return template_error(stage.value()->where, api.property_path("StageName"),
-                          "a stage name must be 1 to 128 letters, digits, '-' or '_', got " +
-                              quote(name.value()));
-  spec.stage_name = name.value();
+  if (name.value()) {
+    auto text = read_string(*name.value(), child_path(path, "Name"));
+    if (!text) return text.error();
+    spec.name = text.value();
+  }
+  if (stage_required) {
+    auto stage = evaluate("StageName");
+    if (!stage) return stage.error();
+    if (!stage.value())
+      return template_error(where, child_path(path, "StageName"),
+                            "StageName is required for an AWS::Serverless::Api (e.g. StageName: "
+                            "dev)");
+    auto stage_name = read_string(*stage.value(), child_path(path, "StageName"));
+    if (!stage_name) return stage_name.error();
+    if (!is_stage_name(stage_name.value()))
+      return template_error(stage.value()->where, child_path(path, "StageName"),
+                            "a stage name must be 1 to 128 letters, digits, '-' or '_', got " +
+                                quote(stage_name.value()));
+    spec.stage_name = stage_name.value();
+  }
+  auto variables = evaluate("Variables");
+  if (!variables) return variables.error();
+  if (variables.value()) {
+    auto entries = read_string_map(*variables.value(), child_path(path, "Variables"));
+    if (!entries) return entries.error();
+    spec.stage_variables = entries.value();
+  }
+  auto cors = evaluate("Cors");
+  if (!cors) return cors.error();
+  if (cors.value()) {
+    auto config = read_rest_cors(*cors.value(), child_path(path, "Cors"));
+    if (!config) return config.error();
+    spec.rest_cors = std::move(config).value();
+  }
+  auto binary = evaluate("BinaryMediaTypes");
+  if (!binary) return binary.error();
+  if (binary.value()) {
+    auto types = read_string_list(*binary.value(), child_path(path, "BinaryMediaTypes"));
+    if (!types) return types.error();
+    // SAM writes "~1" for '/' (JSON pointer escaping: "image~1png" is image/png), and the
+    // deployed API lists the types with '/' ("AWS::Serverless::Api" > BinaryMediaTypes).
+    for (auto& type : types.value()) {
+      for (std::size_t at = type.find("~1"); at != std::string::npos; at = type.find("~1", at))
+        type.replace(at, 2, "/");
+      spec.binary_media_types.push_back(std::move(type));
+    }
+  }
   return std::nullopt;
 }
 
@@ -94,33 +132,28 @@ Result<ApiSpec> read_api(const ResourceDecl& api, StackScope& scope,
   spec.logical_id = api.logical_id;
   spec.api_id = scope.api_id(api.logical_id);
   spec.where = api.where;
-  spec.name = scope.pseudo().stack_name;
-  auto name = scope.evaluate_property(api, "Name");
-  if (!name) return name.error();
-  if (name.value()) {
-    auto text = read_string(*name.value(), api.property_path("Name"));
-    if (!text) return text.error();
-    spec.name = text.value();
-  }
-  if (auto error = read_stage(api, scope, spec)) return *error;
-  auto variables = scope.evaluate_property(api, "Variables");
-  if (!variables) return variables.error();
-  if (variables.value()) {
-    auto entries = read_string_map(*variables.value(), api.property_path("Variables"));
-    if (!entries) return entries.error();
-    spec.stage_variables = entries.value();
-  }
+  auto evaluate = [&](const char* key) { return scope.evaluate_property(api, key); };
+  if (auto error = read_properties(evaluate, api.path() + ".Properties", true, api.where, scope,
+                                   spec))
+    return *error;
   return spec;
 }
 
-ApiSpec implicit_api(StackScope& scope, const SourceLocation& where) {
+Result<ApiSpec> implicit_api(const Node& global_properties, StackScope& scope,
+                             const SourceLocation& where) {
   ApiSpec spec;
   spec.logical_id = kImplicitApiId;
-  spec.name = scope.pseudo().stack_name;
   spec.stage_name = kImplicitStage;
   spec.api_id = scope.api_id(kImplicitApiId);
   spec.implicit = true;
   spec.where = where;
+  auto evaluate = [&](const char* key) -> Result<std::optional<Node>> {
+    const Node* value = global_properties.find(key);
+    if (!value) return std::optional<Node>();
+    return scope.evaluator().evaluate(*value, child_path("Globals.Api", key));
+  };
+  if (auto error = read_properties(evaluate, "Globals.Api", false, where, scope, spec))
+    return *error;
   return spec;
 }
 

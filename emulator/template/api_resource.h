@@ -12,7 +12,8 @@
 
 namespace emu::tmpl {
 
-// Reads Name (default: the stack name), StageName (required, as SAM requires) and Variables.
+// Reads Name (default: the stack name), StageName (required, as SAM requires), Variables, Cors
+// and BinaryMediaTypes.
 // Other SAM properties are accepted as they are; unknown ones are warnings, and so are those that
 // change how API Gateway answers but are not emulated yet (warn_not_emulated_api_properties).
 Result<ApiSpec> read_api(const ResourceDecl& api, StackScope& scope,
@@ -20,12 +21,15 @@ Result<ApiSpec> read_api(const ResourceDecl& api, StackScope& scope,
 
 // One warning for each property of `properties` (an Api's, or Globals.Api for the implicit API;
 // `path` names it) that changes how API Gateway answers on AWS but is not emulated yet, saying
-// what differs here: Cors, Auth, BinaryMediaTypes, GatewayResponses, Models, DefinitionBody,
-// DefinitionUri, Domain, CanarySetting, MethodSettings, Policy, MinimumCompressionSize.
+// what differs here:
+// Auth, GatewayResponses, Models, DefinitionBody, DefinitionUri, Domain, CanarySetting,
+// MethodSettings, Policy, MinimumCompressionSize.
 void warn_not_emulated_api_properties(const Node& properties, const std::string& path,
                                       std::vector<std::string>& warnings);
 
-// The implicit API, located at `where` (the first event that uses it).
-ApiSpec implicit_api(StackScope& scope, const SourceLocation& where);
+// The implicit API: stage "Prod" with Globals.Api's Name, Variables, Cors and BinaryMediaTypes
+// (`global_properties`), located at `where` (the first event that uses it).
+Result<ApiSpec> implicit_api(const Node& global_properties, StackScope& scope,
+                             const SourceLocation& where);
 
 }  // namespace emu::tmpl

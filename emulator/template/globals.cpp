@@ -26,9 +26,14 @@ constexpr std::array<std::string_view, 19> kApiGlobals = {
     "GatewayResponses", "AccessLogSetting", "CanarySetting", "TracingEnabled", "OpenApiVersion",
     "Domain", "AlwaysDeploy", "PropagateTags"};
 
+// samtranslator's plugins/globals/globals.py: what Globals.HttpApi may hold.
+constexpr std::array<std::string_view, 10> kHttpApiGlobals = {
+    "Auth", "AccessLogSettings", "StageVariables", "Tags", "CorsConfiguration",
+    "DefaultRouteSettings", "Domain", "RouteSettings", "FailOnWarnings", "PropagateTags"};
+
 // Sections SAM accepts whose resources the emulator does not run.
-constexpr std::array<std::string_view, 4> kIgnoredSections = {"HttpApi", "SimpleTable",
-                                                              "LayerVersion", "StateMachine"};
+constexpr std::array<std::string_view, 3> kIgnoredSections = {"SimpleTable", "LayerVersion",
+                                                              "StateMachine"};
 
 template <std::size_t N>
 std::string bracketed(const std::array<std::string_view, N>& names) {
@@ -80,11 +85,14 @@ Result<Globals> read_globals(const Node* section) {
     return template_error(section->where, "Globals",
                           "expected a map of resource types, got " + describe(*section));
   for (const auto& entry : section->entries) {
-    if (entry.key == "Function" || entry.key == "Api") {
+    if (entry.key == "Function" || entry.key == "Api" || entry.key == "HttpApi") {
       auto properties = entry.key == "Function" ? read_section(entry, kFunctionGlobals)
-                                                : read_section(entry, kApiGlobals);
+                        : entry.key == "Api"    ? read_section(entry, kApiGlobals)
+                                                : read_section(entry, kHttpApiGlobals);
       if (!properties) return properties.error();
-      (entry.key == "Function" ? globals.function : globals.api) = std::move(properties.value());
+      (entry.key == "Function" ? globals.function
+       : entry.key == "Api"    ? globals.api
+                               : globals.http_api) = std::move(properties.value());
     } else if (!contains(kIgnoredSections, entry.key)) {
       return template_error(entry.key_where, "Globals." + entry.key,
                             "'" + entry.key + "' is not supported. Must be one of the following "

@@ -1,5 +1,5 @@
 // SAM's Globals section ("Globals section of the AWS SAM template"): properties declared once and
-// merged into every AWS::Serverless::Function / AWS::Serverless::Api before anything is resolved.
+// merged into every AWS::Serverless::Function / Api / HttpApi before anything is resolved.
 #pragma once
 
 #include "emulator/core/result.h"
@@ -10,12 +10,13 @@ namespace emu::tmpl {
 struct Globals {
   Node function = Node::map({}, {});  // Globals.Function
   Node api = Node::map({}, {});       // Globals.Api
+  Node http_api = Node::map({}, {});  // Globals.HttpApi
 };
 
 // Reads and checks the Globals section (nullptr when absent). Sections and properties SAM does
 // not support there are errors in SAM's words ("'Foo' is not a supported property of
-// 'Function'..."); HttpApi, SimpleTable, LayerVersion and StateMachine sections are accepted and
-// not used (the emulator runs none of those resources).
+// 'Function'..."); SimpleTable, LayerVersion and StateMachine sections are accepted and not used
+// (the emulator runs none of those resources).
 Result<Globals> read_globals(const Node* section);
 
 // `resource` (a resource's Properties, or null) with `global` merged in, by SAM's "Overridable"

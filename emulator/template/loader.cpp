@@ -13,6 +13,7 @@
 #include "emulator/template/deployment_preference.h"
 #include "emulator/template/function_resource.h"
 #include "emulator/template/globals.h"
+#include "emulator/template/http_api_resource.h"
 #include "emulator/template/outputs.h"
 #include "emulator/template/parameters.h"
 #include "emulator/template/property_reader.h"
@@ -87,6 +88,10 @@ std::optional<Error> add_resource(const ResourceDecl& resource, StackScope& scop
     auto api = read_api(resource, scope, stack.warnings);
     if (!api) return api.error();
     stack.apis.push_back(std::move(api.value()));
+  } else if (resource.type == kHttpApiType) {
+    auto api = read_http_api(resource, scope, stack.warnings);
+    if (!api) return api.error();
+    stack.apis.push_back(std::move(api.value()));
   } else if (resource.type == kLayerType) {
     // Served through the functions whose Layers name it (function_resource.cpp).
   } else if (resource.type == kAlarmType) {
@@ -103,13 +108,35 @@ std::optional<Error> add_resource(const ResourceDecl& resource, StackScope& scop
   return std::nullopt;
 }
 
-void add_implicit_api(StackScope& scope, Stack& stack) {
+// The implicit APIs SAM creates, first in stack.apis (ServerlessRestApi, then ServerlessHttpApi),
+// each located at the first event that uses it.
+std::optional<Error> add_implicit_apis(const Globals& globals, StackScope& scope, Stack& stack) {
+  const ApiEvent* rest = nullptr;
+  const ApiEvent* http = nullptr;
   for (const auto& function : stack.functions)
-    for (const auto& event : function.api_events)
-      if (event.rest_api == kImplicitApiId) {
-        stack.apis.insert(stack.apis.begin(), implicit_api(scope, event.where));
-        return;
-      }
+    for (const auto& event : function.api_events) {
+      if (!rest && event.api == kImplicitApiId) rest = &event;
+      if (!http && event.api == kImplicitHttpApiId) http = &event;
+    }
+  // A template may declare the implicit API itself (a resource named ServerlessHttpApi, to give it
+  // CorsConfiguration, say); its events then join that resource, as SAM's implicit API plugins
+  // merge into an existing resource of that name.
+  if (stack.find_api(kImplicitApiId)) rest = nullptr;
+  if (stack.find_api(kImplicitHttpApiId)) http = nullptr;
+  std::vector<ApiSpec> implicit;
+  if (rest) {
+    auto api = implicit_api(globals.api, scope, rest->where);
+    if (!api) return api.error();
+    implicit.push_back(std::move(api).value());
+  }
+  if (http) {
+    auto api = implicit_http_api(globals.http_api, scope, http->where, stack.warnings);
+    if (!api) return api.error();
+    implicit.push_back(std::move(api).value());
+  }
+  stack.apis.insert(stack.apis.begin(), std::make_move_iterator(implicit.begin()),
+                    std::make_move_iterator(implicit.end()));
+  return std::nullopt;
 }
 
 // A DeploymentPreference Type must be a predefined CodeDeploy Lambda configuration or an
@@ -143,13 +170,13 @@ std::optional<Error> check_deployment_types(const Stack& stack) {
 }
 
 std::optional<Error> read_resources_into(const std::vector<ResourceDecl>& resources,
-                                         StackScope& scope, Stack& stack) {
+                                         const Globals& globals, StackScope& scope, Stack& stack) {
   std::set<std::string> reported_event_types;
   for (const auto& resource : resources) {
     if (!scope.is_created(resource.logical_id)) continue;
     if (auto error = add_resource(resource, scope, reported_event_types, stack)) return error;
   }
-  add_implicit_api(scope, stack);
+  if (auto error = add_implicit_apis(globals, scope, stack)) return error;
   if (auto error = check_unique_routes(stack.functions)) return error;
   return check_deployment_types(stack);
 }
@@ -185,15 +212,16 @@ std::optional<Error> load(const std::string& text, const std::string& display_pa
   for (const auto& [name, value] : parameters.value()) stack.parameters[name] = value.text;
 
   StackScope scope(ScopeInputs{pseudo, std::move(parameters.value()), root->find("Conditions"),
-                               root->find("Mappings"), &resources.value(), false,
+                               root->find("Mappings"), &resources.value(), false, false,
                                options.function_versions});
   if (auto error = evaluate_all_conditions(root.value(), scope)) return *error;
   if (auto error = scope.decide_created_resources()) return *error;
-  auto implicit = needs_implicit_api(resources.value(), scope);
+  auto implicit = needs_implicit_apis(resources.value(), scope);
   if (!implicit) return implicit.error();
-  scope.set_implicit_api(implicit.value());
-  if (auto error = read_resources_into(resources.value(), scope, stack)) return *error;
-  if (!stack.apis.empty() && stack.apis.front().implicit)  // explicit APIs merged Globals.Api
+  scope.set_implicit_apis(implicit->rest, implicit->http);
+  if (auto error = read_resources_into(resources.value(), globals.value(), scope, stack))
+    return *error;
+  if (stack.find_api(kImplicitApiId))  // explicit APIs merged Globals.Api
     warn_not_emulated_api_properties(globals->api, "Globals.Api", stack.warnings);
   auto outputs = read_outputs(root->find("Outputs"), scope);
   if (!outputs) return outputs.error();

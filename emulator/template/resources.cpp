@@ -77,9 +77,12 @@ Result<ResourceDecl> read_resource(const MapEntry& entry, const Globals& globals
                           "expected a map of properties, got " + describe(*properties));
   for (const auto& property : own.entries) resource.own_keys.push_back(property.key);
   const bool is_function = resource.type == kFunctionType;
-  if (is_function || resource.type == kApiType) {
-    auto global = applicable_globals(is_function ? globals.function : globals.api,
-                                     body.find("IgnoreGlobals"), path);
+  const Node* global_properties = is_function                    ? &globals.function
+                                  : resource.type == kApiType     ? &globals.api
+                                  : resource.type == kHttpApiType ? &globals.http_api
+                                                                  : nullptr;
+  if (global_properties) {
+    auto global = applicable_globals(*global_properties, body.find("IgnoreGlobals"), path);
     if (!global) return global.error();
     resource.properties = merge_globals(global.value(), own);
   } else {

@@ -1,5 +1,6 @@
 // The Resources section as declared: each resource's logical id, Type, Condition and Properties
-// (with SAM's Globals already merged into AWS::Serverless::Function and AWS::Serverless::Api).
+// (with SAM's Globals already merged into AWS::Serverless::Function, AWS::Serverless::Api and
+// AWS::Serverless::HttpApi).
 // Nothing is resolved here.
 #pragma once
 
@@ -15,6 +16,7 @@ namespace emu::tmpl {
 
 inline constexpr const char* kFunctionType = "AWS::Serverless::Function";
 inline constexpr const char* kApiType = "AWS::Serverless::Api";
+inline constexpr const char* kHttpApiType = "AWS::Serverless::HttpApi";
 inline constexpr const char* kLayerType = "AWS::Serverless::LayerVersion";
 inline constexpr const char* kDeploymentConfigType = "AWS::CodeDeploy::DeploymentConfig";
 inline constexpr const char* kAlarmType = "AWS::CloudWatch::Alarm";

@@ -17,12 +17,26 @@ namespace emu::tmpl {
 
 inline constexpr const char* kAccountId = "123456789012";
 
-// An `Api` event of a function (SAM: AWS::Serverless::Function > Events > <name> > Type: Api).
+// Which kind of API Gateway API: a REST API (AWS::Serverless::Api, `Api` events) or an HTTP API
+// (AWS::Serverless::HttpApi, `HttpApi` events).
+enum class ApiKind { kRest, kHttp };
+
+// The route key of an HTTP API's catch-all route, and the stage AWS serves without a path prefix.
+inline constexpr const char* kDefaultRoute = "$default";
+inline constexpr const char* kDefaultStage = "$default";
+
+// An `Api` or `HttpApi` event of a function (SAM: AWS::Serverless::Function > Events > <name> >
+// Type: Api | HttpApi).
 struct ApiEvent {
   std::string name;        // the event's key under Events
-  std::string path;        // as written, e.g. "/whodis" or "/items/{id}" or "/{proxy+}"
+  ApiKind kind = ApiKind::kRest;
+  std::string path;        // as written, e.g. "/whodis" or "/items/{id}" or "/{proxy+}";
+                           // "$default" for an HttpApi event without Path and Method
   std::string method;      // upper case: GET, POST, ... or ANY
-  std::string rest_api;    // logical id of the API: the RestApiId's target, or "ServerlessRestApi"
+  std::string api;         // logical id of the API: RestApiId's / ApiId's target, or
+                           // "ServerlessRestApi" / "ServerlessHttpApi"
+  std::string payload_format_version = "1.0";  // REST: always "1.0"; HttpApi: "2.0" by default
+  int timeout_ms = 29000;  // TimeoutInMillis; REST's default 29,000, HTTP API's 30,000
   SourceLocation where;    // the event's position
 };
 
@@ -68,15 +82,44 @@ struct FunctionSpec {
   SourceLocation code_uri_where;    // CodeUri's position (or the resource's when inherited)
 };
 
-// AWS::Serverless::Api, or the implicit ServerlessRestApi SAM creates for Api events without a
-// RestApiId (its stage is always "Prod").
+// A REST API's Cors (SAM: AWS::Serverless::Api > Cors): SAM adds an OPTIONS method to every path
+// of the API answering with these headers. The values are header values as SAM takes them, the
+// quotes of its "'...'" form removed ("*", "GET,POST").
+struct RestCors {
+  std::string allow_origin;                 // AllowOrigin (required)
+  std::optional<std::string> allow_methods; // AllowMethods; absent: the path's methods (SAM)
+  std::optional<std::string> allow_headers; // AllowHeaders
+  std::optional<std::string> max_age;       // MaxAge
+  bool allow_credentials = false;           // AllowCredentials
+  SourceLocation where;
+};
+
+// An HTTP API's CorsConfiguration (AWS::ApiGatewayV2::Api Cors): the gateway itself answers
+// preflight requests and adds the headers to responses for allowed origins.
+struct HttpCors {
+  std::vector<std::string> allow_origins;   // "*", "https://example.com"
+  std::vector<std::string> allow_methods;   // upper case, or "*"
+  std::vector<std::string> allow_headers;   // lower case, or "*"
+  std::vector<std::string> expose_headers;
+  std::optional<int> max_age;               // seconds
+  bool allow_credentials = false;
+  SourceLocation where;
+};
+
+// AWS::Serverless::Api or AWS::Serverless::HttpApi, or the implicit API SAM creates for events
+// without RestApiId / ApiId: ServerlessRestApi (stage "Prod") or ServerlessHttpApi (stage
+// "$default").
 struct ApiSpec {
   std::string logical_id;
+  ApiKind kind = ApiKind::kRest;
   std::string name;                 // Name, or the stack name as CloudFormation would use
-  std::string stage_name;           // StageName
+  std::string stage_name;           // StageName; "$default" is an HTTP API's root stage
   std::string api_id;               // 10 lower-case alphanumerics, stable per stack + logical id
-  bool implicit = false;            // true for ServerlessRestApi created by SAM
-  std::map<std::string, std::string> stage_variables;  // Variables
+  bool implicit = false;            // true for the API SAM creates
+  std::map<std::string, std::string> stage_variables;  // Variables / StageVariables
+  std::vector<std::string> binary_media_types;  // REST BinaryMediaTypes ("image/png", "*/*")
+  std::optional<RestCors> rest_cors;            // REST Cors
+  std::optional<HttpCors> http_cors;            // HTTP API CorsConfiguration
   SourceLocation where;
 };
 

@@ -175,7 +175,8 @@ Result<const ResourceDecl*> StackScope::created_resource(const std::string& logi
 Result<std::string> StackScope::resource_ref(const ResourceDecl& resource,
                                              const SourceLocation& where, const std::string& path) {
   if (resource.type == kFunctionType) return function_name(resource, where, path);
-  if (resource.type == kApiType) return api_id(resource.logical_id);
+  if (resource.type == kApiType || resource.type == kHttpApiType)
+    return api_id(resource.logical_id);
   if (is_lambda_deployment_config(resource)) return deployment_config_name(resource, where, path);
   // Ref of an alarm is its name (CloudFormation User Guide, AWS::CloudWatch::Alarm, "Return values").
   if (resource.type == kAlarmType) return alarm_name(resource, where, path);
@@ -201,7 +202,8 @@ Result<std::string> StackScope::version_or_alias(const ResourceDecl& function,
 }
 
 // SAM's generated resources that a template may name: "<Function>.Version", "<Function>.Alias",
-// "<Function>Role" (when the function has no Role) and the implicit "ServerlessRestApi".
+// "<Function>Role" (when the function has no Role) and the implicit "ServerlessRestApi" and
+// "ServerlessHttpApi".
 std::optional<Result<std::string>> StackScope::generated_ref(const std::string& name,
                                                              const SourceLocation& where,
                                                              const std::string& path) {
@@ -215,6 +217,7 @@ std::optional<Result<std::string>> StackScope::generated_ref(const std::string& 
     return version_or_alias(*function, which, where, path);
   }
   if (name == kImplicitApiId && inputs_.has_implicit_api) return api_id(name);
+  if (name == kImplicitHttpApiId && inputs_.has_implicit_http_api) return api_id(name);
   if (implicit_role_owner(name)) return physical_id(name, kMaxRoleNameLength);
   return std::nullopt;
 }
@@ -280,6 +283,18 @@ Result<Node> StackScope::get_att(const std::string& logical_id, const std::strin
     if (attribute == "RootResourceId") return as_node(api_id(logical_id + "/root"));
     return no_attribute(kApiType, "RootResourceId");
   }
+  // AWS::ApiGatewayV2::Api's ApiEndpoint: "https://<api-id>.execute-api.<region>.amazonaws.com"
+  // (CloudFormation User Guide, AWS::ApiGatewayV2::Api, "Return values"), which SAM passes on.
+  const auto http_api_attribute = [&]() -> Result<Node> {
+    if (attribute == "ApiEndpoint")
+      return as_node("https://" + api_id(logical_id) + ".execute-api." + pseudo.region + "." +
+                     pseudo.url_suffix);
+    if (attribute == "ApiId") return as_node(api_id(logical_id));
+    return no_attribute(kHttpApiType, "ApiEndpoint, ApiId");
+  };
+  if (logical_id == kImplicitHttpApiId && inputs_.has_implicit_http_api &&
+      !find_resource(logical_id))
+    return http_api_attribute();
   if (implicit_role_owner(logical_id) && !find_resource(logical_id)) {
     if (attribute == "Arn")
       return as_node("arn:" + pseudo.partition + ":iam::" + pseudo.account_id + ":role/" +
@@ -299,6 +314,7 @@ Result<Node> StackScope::get_att(const std::string& logical_id, const std::strin
     if (attribute == "RootResourceId") return as_node(api_id(logical_id + "/root"));
     return no_attribute(found.type, "RootResourceId");
   }
+  if (found.type == kHttpApiType) return http_api_attribute();
   if (is_lambda_deployment_config(found))
     return template_error(where, path, "AWS::CodeDeploy::DeploymentConfig has no attributes; "
                                        "use !Ref " + logical_id + " for its name");

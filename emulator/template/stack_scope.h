@@ -23,6 +23,7 @@
 namespace emu::tmpl {
 
 inline constexpr const char* kImplicitApiId = "ServerlessRestApi";
+inline constexpr const char* kImplicitHttpApiId = "ServerlessHttpApi";
 
 struct ScopeInputs {
   PseudoParameters pseudo;
@@ -31,6 +32,7 @@ struct ScopeInputs {
   const Node* mappings = nullptr;        // the Mappings section, or nullptr
   const std::vector<ResourceDecl>* resources = nullptr;  // must outlive the scope
   bool has_implicit_api = false;         // SAM creates ServerlessRestApi
+  bool has_implicit_http_api = false;    // SAM creates ServerlessHttpApi
   std::map<std::string, int> function_versions;  // LoadOptions::function_versions
 };
 
@@ -43,8 +45,12 @@ class StackScope : public Resolver {
   Evaluator& evaluator() { return evaluator_; }
   const PseudoParameters& pseudo() const { return inputs_.pseudo; }
 
-  // Whether SAM creates the implicit ServerlessRestApi (some Api event has no RestApiId).
-  void set_implicit_api(bool exists) { inputs_.has_implicit_api = exists; }
+  // Whether SAM creates the implicit ServerlessRestApi (some Api event has no RestApiId) and
+  // ServerlessHttpApi (some HttpApi event has no ApiId).
+  void set_implicit_apis(bool rest, bool http) {
+    inputs_.has_implicit_api = rest;
+    inputs_.has_implicit_http_api = http;
+  }
 
   // The resolved value of a resource's property; nullopt when it is absent or AWS::NoValue.
   Result<std::optional<Node>> evaluate_property(const ResourceDecl& resource,
@@ -75,7 +81,8 @@ class StackScope : public Resolver {
   // An alarm's name: AlarmName, else a generated one (what Ref gives).
   Result<std::string> alarm_name(const ResourceDecl& alarm, const SourceLocation& where,
                                  const std::string& path);
-  // The REST API id of an API (10 lower-case alphanumerics, stable per stack and logical id).
+  // The id of an API, REST or HTTP (10 lower-case alphanumerics, stable per stack and logical
+  // id).
   std::string api_id(const std::string& logical_id) const;
 
   // Resolver
