@@ -237,6 +237,7 @@ std::string describe_event(const tmpl::FunctionSpec& function, const tmpl::ApiEv
 // that answers what the trie does not.
 struct HttpMount {
   Node root;
+  bool has_routes = false;  // whether `root` holds any (a REST-only stack skips the lookup)
   std::optional<RouteIndex> default_route;
   const ApiInfo* api = nullptr;  // the first API mounted here: whose errors answer a miss
 };
@@ -406,6 +407,7 @@ class Builder {
   void add_http(Route route, ParsedTemplate parsed, const tmpl::FunctionSpec& function,
                 const tmpl::ApiEvent& event) {
     HttpMount& mount = mount_of(route);
+    mount.has_routes = true;
     if (auto existing = insert(mount.root, parsed.segments, route.method, next_index())) {
       const Route& first = routes_[*existing];
       warnings_.push_back(route.route_key + " is routed by both " + first.api_logical_id + "'s " +
@@ -438,6 +440,7 @@ class Builder {
       if (!root.default_route) root.default_route = index;
       return;
     }
+    root.has_routes = true;
     if (auto existing = insert(root.root, segments_[index], route.method, index)) {
       const Route& first = routes_[*existing];
       warnings_.push_back(route.route_key + " is routed by both " + first.api_logical_id +
@@ -540,7 +543,7 @@ RouteMatch RouteTable::match(std::string_view method, std::string_view path) con
     return matched(*chosen, lookup);
   };
   auto try_http = [&](const HttpMount& mount, std::string_view lookup, bool with_default) {
-    if (!with_default) return try_root(mount.root, lookup, method);
+    if (!with_default) return mount.has_routes && try_root(mount.root, lookup, method);
     if (!mount.default_route) return false;
     captures.clear();
     return matched(*mount.default_route, lookup);
