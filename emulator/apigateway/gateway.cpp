@@ -1,6 +1,11 @@
 #include "emulator/apigateway/gateway.h"
 
+#include <atomic>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <chrono>
+#include <optional>
 
 #include "emulator/apigateway/binary_media.h"
 #include "emulator/apigateway/cors.h"
@@ -82,6 +87,24 @@ struct Integration {
   bool decode_base64 = true;        // REST: the request's Accept is a binary media type
   bool function_outlasts_route = false;  // the function's Timeout is past the route's
 };
+
+}  // namespace
+
+// One request's answer in waiting (see Gateway::handle).
+struct Gateway::Pending {
+  std::atomic<bool> answered{false};
+  std::shared_ptr<Exchange> exchange;
+  server::Respond respond;
+  std::shared_ptr<const RouteTable> table;  // keeps `route` valid, when needed
+  const Route* route = nullptr;
+  Integration integration;
+  std::string origin;
+  unsigned version = 11;
+  Clock::time_point invoked;
+  std::optional<boost::asio::steady_timer> timer;
+};
+
+namespace {
 
 HttpResponse integration_response(const lambda::InvokeResult& result, const std::string& function,
                                   const Integration& integration, unsigned http_version) {
@@ -229,11 +252,14 @@ void Gateway::handle(server::HttpRequest request, const server::ClientInfo& clie
   Integration integration;
   integration.http_api = http_api;
   integration.payload_format_version = route.payload_format_version;
+  // The function may run past the route's integration timeout (its own Timeout is longer): the
+  // gateway then answers at that timeout, as API Gateway does, and the invocation goes on.
+  const bool outlasts = static_cast<long long>(target.value().version->timeout_seconds) * 1000 >=
+                        route.timeout_ms;
+  integration.function_outlasts_route = outlasts;
   if (http_api) {
     event = route.payload_format_version == "2.0" ? build_http_event(request, match, facts)
                                                   : build_http_v1_event(request, match, facts);
-    integration.function_outlasts_route =
-        static_cast<long long>(target.value().version->timeout_seconds) * 1000 >= route.timeout_ms;
   } else {
     event = recycler_ ? recycler_->take() : nlohmann::json();
     fill_proxy_event(event, request, match, facts);
@@ -242,29 +268,72 @@ void Gateway::handle(server::HttpRequest request, const server::ClientInfo& clie
           rest_response_is_binary(request[http::field::accept], api->binary_media_types);
   }
 
-  // With an observer, or an HTTP API's CORS to apply, the table stays alive until the answer so
-  // that the route's names and API are still valid then (the lambda captures a pointer, not
-  // copies).
-  auto held = observer_ || http_api ? routes : nullptr;
+  // Everything the answer needs, shared by the invocation's callback and, when armed, the
+  // integration timer: whichever comes first answers. With an observer, or an HTTP API's CORS
+  // to apply, the table stays alive until the answer so that the route's names and API are still
+  // valid then (a pointer to the route is kept, not copies).
+  auto pending = std::make_shared<Pending>();
+  pending->exchange = exchange;
+  pending->respond = std::move(respond);
+  pending->table = observer_ || http_api || (outlasts && timers_) ? routes : nullptr;
+  pending->route = &route;
+  pending->integration = std::move(integration);
+  pending->origin = origin;
+  pending->version = version;
+  pending->invoked = Clock::now();
+  if (outlasts && timers_) arm_integration_timer(pending);
   lambda_.invoke(target.value(), std::move(event),
-                  [this, exchange, version, respond = std::move(respond), held,
-                   route = &route, invoked = Clock::now(), integration = std::move(integration),
-                   origin, function = route.function_logical_id](lambda::InvokeResult result) {
-                    auto response = integration_response(result, function, integration, version);
-                    if (integration.http_api) apply_http_cors(response, route->api, origin);
-                    if (result.handler_still_running) response.keep_alive(false);
-                    stamp(response, *exchange, integration.http_api);
-                    access_log(*exchange, response.result_int(), function,
-                               result.executed_version);
-                    if (observer_) {
-                      const auto now = Clock::now();
-                      observer_({route->api_name, route->stage, response.result_int(),
-                                 std::chrono::duration<double, std::milli>(now - exchange->started)
-                                     .count(),
-                                 std::chrono::duration<double, std::milli>(now - invoked).count()});
-                    }
-                    respond(std::move(response));
-                  });
+                 [this, pending](lambda::InvokeResult result) {
+                   if (pending->answered.exchange(true)) {
+                     log::info(pending->route->function_logical_id + " request " +
+                               result.request_id + " ended after API Gateway had answered its "
+                               "integration timeout; the result is dropped, as on AWS");
+                     return;
+                   }
+                   if (pending->timer)  // the timer's own strand cancels it
+                     boost::asio::post(pending->timer->get_executor(),
+                                       [pending] { pending->timer->cancel(); });
+                   auto response = integration_response(result, pending->route->function_logical_id,
+                                                        pending->integration, pending->version);
+                   if (result.handler_still_running) response.keep_alive(false);
+                   finish(*pending, std::move(response), result.executed_version);
+                 });
+}
+
+void Gateway::arm_integration_timer(const std::shared_ptr<Pending>& pending) {
+  pending->timer.emplace(boost::asio::make_strand(timers_));
+  pending->timer->expires_after(std::chrono::milliseconds(pending->route->timeout_ms));
+  pending->timer->async_wait([this, pending](const boost::system::error_code& error) {
+    if (error || pending->answered.exchange(true)) return;
+    const Route& route = *pending->route;
+    const bool http_api = pending->integration.http_api;
+    // "Amazon API Gateway quotas": the integration timeout (REST 29 s, HTTP APIs 30 s, or the
+    // route's TimeoutInMillis); REST answers 504 (INTEGRATION_TIMEOUT), an HTTP API 503.
+    log::error(route.function_logical_id + " did not answer within the integration timeout of " +
+               std::to_string(route.timeout_ms) + " ms (TimeoutInMillis; the function's Timeout "
+               "is longer): API Gateway answers " +
+               (http_api ? "503 Service Unavailable" : "504 Endpoint request timed out") +
+               " and the invocation goes on");
+    finish(*pending,
+           make_gateway_error(http_api ? GatewayError::kHttpServiceUnavailable
+                                       : GatewayError::kEndpointRequestTimedOut,
+                              pending->version),
+           "");
+  });
+}
+
+void Gateway::finish(Pending& pending, HttpResponse response, const std::string& version) {
+  const Route& route = *pending.route;
+  if (pending.integration.http_api) apply_http_cors(response, route.api, pending.origin);
+  stamp(response, *pending.exchange, pending.integration.http_api);
+  access_log(*pending.exchange, response.result_int(), route.function_logical_id, version);
+  if (observer_) {
+    const auto now = Clock::now();
+    observer_({route.api_name, route.stage, response.result_int(),
+               std::chrono::duration<double, std::milli>(now - pending.exchange->started).count(),
+               std::chrono::duration<double, std::milli>(now - pending.invoked).count()});
+  }
+  pending.respond(std::move(response));
 }
 
 server::HttpResponse Gateway::rejection(server::Rejection reason, unsigned http_version) {

@@ -5,6 +5,7 @@
 // invocation runs on the invoker's workers and answers through a callback.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -33,19 +34,31 @@ class Gateway final : public server::RequestHandler {
  public:
   // All must outlive the gateway. `recycler` (optional): spent events to build proxy events in,
   // the one the invokers give events back to. `observer` (optional): see RequestObserver.
+  // `timers` (optional): where the integration timeout waits, for a function whose Timeout is
+  // longer than its route's (without one, such a request waits for the function).
   Gateway(const RouteTableHolder& routes, lambda::LambdaService& lambda,
-          lambda::EventRecycler* recycler = nullptr, RequestObserver observer = {})
-      : routes_(routes), lambda_(lambda), recycler_(recycler), observer_(std::move(observer)) {}
+          lambda::EventRecycler* recycler = nullptr, RequestObserver observer = {},
+          boost::asio::any_io_executor timers = {})
+      : routes_(routes),
+        lambda_(lambda),
+        recycler_(recycler),
+        observer_(std::move(observer)),
+        timers_(std::move(timers)) {}
 
   void handle(server::HttpRequest request, const server::ClientInfo& client,
               server::Respond respond) override;
   server::HttpResponse rejection(server::Rejection reason, unsigned http_version) override;
 
  private:
+  struct Pending;
+  void arm_integration_timer(const std::shared_ptr<Pending>& pending);
+  void finish(Pending& pending, server::HttpResponse response, const std::string& version);
+
   const RouteTableHolder& routes_;
   lambda::LambdaService& lambda_;
   lambda::EventRecycler* recycler_;
   RequestObserver observer_;
+  boost::asio::any_io_executor timers_;
 };
 
 }  // namespace emu::apigw

@@ -403,7 +403,8 @@ int App::run() {
         p.api_metrics->add({std::string(served.api_name), std::string(served.stage), served.status,
                             served.latency_ms, served.integration_latency_ms,
                             p.clock->epoch_ms(p.clock->now())});
-      }));
+      },
+      p.io.get_executor()));
   log::info("API Gateway listening on " + p.api_url);
   if (p.routes->load()->routes().empty()) log::warn(no_routes_warning(p.api_url));
   for (const auto& line : next_steps(stack, *p.routes->load(), p.api_url, p.hot_reload != nullptr))

@@ -180,3 +180,16 @@ TEST_CASE("rest api: SAM's Cors OPTIONS method, no CORS on the function's answer
                            "words");
   CHECK(json::parse(words.body)["body"] == "words");
 }
+
+TEST_CASE("integration timeout: the gateway answers at TimeoutInMillis, 503 (HTTP) or 504 (REST)") {
+  DEFAULT_PASS_ONLY();
+  auto emulator = http_apis();
+  auto http = it::get(emulator.url("/slow"));
+  CHECK(http.status == 503);
+  CHECK(http.body == R"({"message":"Service Unavailable"})");
+  CHECK(http.has_header("apigw-requestid"));
+  auto rest = it::get(emulator.url("/dev/slow"));
+  CHECK(rest.status == 504);
+  CHECK(rest.body == R"({"message":"Endpoint request timed out"})");
+  CHECK(it::get(emulator.url("/text")).body == "plain words");  // the gateway goes on serving
+}

@@ -29,3 +29,10 @@ def text(event, context):
 
 def boom(event, context):
     raise RuntimeError("boom")
+
+
+def slow(event, context):
+    """Sleeps past its route's TimeoutInMillis (its own Timeout is longer)."""
+    import time
+    time.sleep(3)
+    return {"statusCode": 200, "body": "too late"}
