@@ -95,7 +95,7 @@ struct Gateway::Pending {
   std::atomic<bool> answered{false};
   std::shared_ptr<Exchange> exchange;
   server::Respond respond;
-  std::shared_ptr<const RouteTable> table;  // keeps `route` valid, when needed
+  std::shared_ptr<const RouteTable> table;  // keeps `route` valid
   const Route* route = nullptr;
   Integration integration;
   std::string origin;
@@ -269,13 +269,13 @@ void Gateway::handle(server::HttpRequest request, const server::ClientInfo& clie
   }
 
   // Everything the answer needs, shared by the invocation's callback and, when armed, the
-  // integration timer: whichever comes first answers. With an observer, or an HTTP API's CORS
-  // to apply, the table stays alive until the answer so that the route's names and API are still
-  // valid then (a pointer to the route is kept, not copies).
+  // integration timer: whichever comes first answers. The table stays alive until the answer so
+  // that the route's names and API are still valid then, whatever a redeploy swaps in (a pointer
+  // to the route is kept, not copies).
   auto pending = std::make_shared<Pending>();
   pending->exchange = exchange;
   pending->respond = std::move(respond);
-  pending->table = observer_ || http_api || (outlasts && timers_) ? routes : nullptr;
+  pending->table = routes;
   pending->route = &route;
   pending->integration = std::move(integration);
   pending->origin = origin;

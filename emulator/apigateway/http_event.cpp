@@ -94,7 +94,10 @@ void add_headers(json& event, const HttpRequest& request, const RequestFacts& fa
     if (name == "x-amzn-trace-id") has_trace_id = true;
     append_joined(headers[text(name)], text(field.value()));
   }
-  append_joined(headers["x-forwarded-for"], facts.source_ip);
+  // X-Forwarded-For: the client's address appended to what it sent, as for REST APIs.
+  std::string& forwarded_for = headers["x-forwarded-for"];
+  if (!forwarded_for.empty()) forwarded_for.append(", ");
+  forwarded_for.append(facts.source_ip);
   headers["x-forwarded-port"] = forwarded_port(facts.domain_name);
   headers["x-forwarded-proto"] = "http";
   headers["content-length"] = std::to_string(request.body().size());
@@ -122,6 +125,16 @@ void add_body(json& event, const HttpRequest& request) {
   }
 }
 
+// An HTTP API passes path parameters decoded, whatever the payload format ("API Gateway decodes
+// URL-encoded request parameters before passing them to your backend integration", "Working with
+// routes for HTTP APIs").
+json decoded_path_parameters(const RouteMatch& match) {
+  json parameters = json::object();
+  for (const auto& [name, value] : match.path_parameters)
+    parameters[name] = text(uri::percent_decode(value, false));
+  return parameters;
+}
+
 std::string protocol_of(const HttpRequest& request) {
   const unsigned version = request.version();
   return "HTTP/" + std::to_string(version / 10) + "." + std::to_string(version % 10);
@@ -140,15 +153,7 @@ nlohmann::json build_http_event(const HttpRequest& request, const RouteMatch& ma
   event["rawQueryString"] = text(query_of(target));
   add_headers(event, request, facts);
   add_query(event, query_of(target));
-  // Path parameters reach the function decoded ("API Gateway decodes URL-encoded request
-  // parameters before passing them to your backend integration", "Working with routes for HTTP
-  // APIs").
-  if (!match.path_parameters.empty()) {
-    json parameters = json::object();
-    for (const auto& [name, value] : match.path_parameters)
-      parameters[name] = text(uri::percent_decode(value, false));
-    event["pathParameters"] = std::move(parameters);
-  }
+  if (!match.path_parameters.empty()) event["pathParameters"] = decoded_path_parameters(match);
   if (!route.stage_variables.empty()) event["stageVariables"] = route.stage_variables;
   add_body(event, request);
 
@@ -192,6 +197,7 @@ nlohmann::json build_http_v1_event(const HttpRequest& request, const RouteMatch&
   context["requestId"] = facts.extended_request_id;
   context["resourceId"] = route.route_key;
   context["path"] = full_path;
+  if (!match.path_parameters.empty()) event["pathParameters"] = decoded_path_parameters(match);
   return event;
 }
 
