@@ -322,9 +322,25 @@ void Gateway::arm_integration_timer(const std::shared_ptr<Pending>& pending) {
   });
 }
 
+void Gateway::warn_missing_cors_header(const Route& route) {
+  const std::string key = route.api_logical_id + " " + route.method + " " + route.resource_path;
+  {
+    std::lock_guard lock(warned_mutex_);
+    if (!warned_routes_.insert(key).second) return;
+  }
+  log::warn(route.function_logical_id + " answered " + route.method + " " + route.resource_path +
+            " of " + route.api_logical_id + " (which has Cors) to a request with an Origin, "
+            "without Access-Control-Allow-Origin: a browser refuses that answer. On AWS too, "
+            "SAM's Cors answers only the preflight (OPTIONS); with a proxy integration the "
+            "function must return the header itself (said once per route)");
+}
+
 void Gateway::finish(Pending& pending, HttpResponse response, const std::string& version) {
   const Route& route = *pending.route;
   if (pending.integration.http_api) apply_http_cors(response, route.api, pending.origin);
+  else if (route.api && route.api->rest_cors && !pending.origin.empty() &&
+           response.find(http::field::access_control_allow_origin) == response.end())
+    warn_missing_cors_header(route);
   stamp(response, *pending.exchange, pending.integration.http_api);
   access_log(*pending.exchange, response.result_int(), route.function_logical_id, version);
   if (observer_) {

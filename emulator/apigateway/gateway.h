@@ -7,6 +7,9 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <functional>
+#include <mutex>
+#include <set>
+#include <string>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -53,12 +56,15 @@ class Gateway final : public server::RequestHandler {
   struct Pending;
   void arm_integration_timer(const std::shared_ptr<Pending>& pending);
   void finish(Pending& pending, server::HttpResponse response, const std::string& version);
+  void warn_missing_cors_header(const Route& route);
 
   const RouteTableHolder& routes_;
   lambda::LambdaService& lambda_;
   lambda::EventRecycler* recycler_;
   RequestObserver observer_;
   boost::asio::any_io_executor timers_;
+  std::mutex warned_mutex_;
+  std::set<std::string> warned_routes_;  // REST routes already warned about CORS headers
 };
 
 }  // namespace emu::apigw

@@ -278,6 +278,7 @@ class Builder {
       info->stage = spec.stage_name;
       info->binary_media_types = spec.binary_media_types;
       info->http_cors = spec.http_cors;
+      info->rest_cors = spec.rest_cors.has_value();
       apis_.push_back(std::move(info));
     }
   }

@@ -40,6 +40,7 @@ struct ApiInfo {
   std::string stage;                // "Prod", "$default"
   std::vector<std::string> binary_media_types;  // REST BinaryMediaTypes
   std::optional<tmpl::HttpCors> http_cors;      // HTTP API CorsConfiguration
+  bool rest_cors = false;                       // a REST API with Cors (SAM's OPTIONS methods)
 };
 
 // The headers of a REST API's CORS preflight answer: SAM's OPTIONS method with a MOCK integration

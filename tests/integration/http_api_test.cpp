@@ -166,6 +166,17 @@ TEST_CASE("rest api: SAM's Cors OPTIONS method, no CORS on the function's answer
   auto echo = it::get(emulator.url("/dev/echo"), {{"Origin", "https://app.example"}});
   CHECK(echo.header("access-control-allow-origin") == "https://from.function");
 
+  // A function of an API with Cors answering a request with an Origin without the header: the
+  // browser refuses it, on AWS too; said once per route.
+  it::get(emulator.url("/dev/png"), {{"Origin", "https://app.example"}});
+  it::get(emulator.url("/dev/png"), {{"Origin", "https://app.example"}});
+  const std::string log = emulator.stdout_text() + emulator.stderr_text();
+  const std::string warning = "PngFunction answered GET /png of RestApi (which has Cors) to a "
+                              "request with an Origin, without Access-Control-Allow-Origin";
+  CHECK(log.find(warning) != std::string::npos);
+  CHECK(log.find(warning) == log.rfind(warning));
+  CHECK(log.find("RestEventFunction answered") == std::string::npos);
+
   auto as_text = it::get(emulator.url("/dev/png"));
   CHECK(as_text.body == "iVBORw0KGgo=");  // Accept is not a binary media type: the base64 text
   auto as_bytes = it::get(emulator.url("/dev/png"), {{"Accept", "image/png"}});
