@@ -65,4 +65,32 @@ std::string_view domain_prefix(std::string_view domain) {
   return domain.substr(0, domain.find_first_of(".:"));
 }
 
+bool dropped_by_api_gateway(boost::beast::http::field name) {
+  using boost::beast::http::field;
+  switch (name) {
+    case field::connection:
+    case field::content_length:
+    case field::content_md5:
+    case field::expect:
+    case field::max_forwards:
+    case field::proxy_authenticate:
+    case field::server:
+    case field::te:
+    case field::transfer_encoding:
+    case field::trailer:
+    case field::upgrade:
+    case field::www_authenticate:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string_view forwarded_port(std::string_view host) {
+  const std::size_t colon = host.rfind(':');
+  const bool has_port =
+      colon != std::string_view::npos && host.find(']', colon) == std::string_view::npos;
+  return has_port ? host.substr(colon + 1) : std::string_view("80");
+}
+
 }  // namespace emu::apigw

@@ -29,28 +29,6 @@ std::string lower(std::string_view name) {
   return out;
 }
 
-// Headers API Gateway does not pass on (proxy_event.cpp lists the REST API's; an HTTP API sets
-// content-length itself).
-bool dropped(http::field name) {
-  switch (name) {
-    case http::field::connection:
-    case http::field::content_length:
-    case http::field::content_md5:
-    case http::field::expect:
-    case http::field::max_forwards:
-    case http::field::proxy_authenticate:
-    case http::field::server:
-    case http::field::te:
-    case http::field::transfer_encoding:
-    case http::field::trailer:
-    case http::field::upgrade:
-    case http::field::www_authenticate:
-      return true;
-    default:
-      return false;
-  }
-}
-
 void append_joined(std::string& into, std::string_view value) {
   if (!into.empty()) into.push_back(',');
   into.append(value);
@@ -63,21 +41,13 @@ std::string_view query_of(std::string_view target) {
   return question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
 }
 
-// X-Forwarded-Port: the port of the Host header (http://localhost:3000 -> 3000), as for REST.
-std::string forwarded_port(std::string_view host) {
-  const std::size_t colon = host.rfind(':');
-  const bool has_port =
-      colon != std::string_view::npos && host.find(']', colon) == std::string_view::npos;
-  return std::string(has_port ? host.substr(colon + 1) : std::string_view("80"));
-}
-
 // headers and cookies of a 2.0 event.
 void add_headers(json& event, const HttpRequest& request, const RequestFacts& facts) {
   std::map<std::string, std::string> headers;
   json cookies = json::array();
   bool has_trace_id = false;
   for (const auto& field : request) {
-    if (dropped(field.name())) continue;
+    if (dropped_by_api_gateway(field.name())) continue;
     std::string name = lower(field.name_string());
     if (name == "cookie") {
       std::string_view rest = field.value();
@@ -98,7 +68,7 @@ void add_headers(json& event, const HttpRequest& request, const RequestFacts& fa
   std::string& forwarded_for = headers["x-forwarded-for"];
   if (!forwarded_for.empty()) forwarded_for.append(", ");
   forwarded_for.append(facts.source_ip);
-  headers["x-forwarded-port"] = forwarded_port(facts.domain_name);
+  headers["x-forwarded-port"] = std::string(forwarded_port(facts.domain_name));
   headers["x-forwarded-proto"] = "http";
   headers["content-length"] = std::to_string(request.body().size());
   if (!has_trace_id && !facts.trace_id.empty()) headers["x-amzn-trace-id"] = facts.trace_id;

@@ -191,29 +191,6 @@ struct AddedHeaders {
   std::string forwarded_port;
 };
 
-// Headers API Gateway does not pass to the integration (LocalStack's AWS-validated snapshot of
-// test_apigateway_header_remapping: exactly these 12 arrive empty; recorded events never carry
-// Content-Length or Connection).
-bool dropped_by_api_gateway(http::field name) {
-  switch (name) {
-    case http::field::connection:
-    case http::field::content_length:
-    case http::field::content_md5:
-    case http::field::expect:
-    case http::field::max_forwards:
-    case http::field::proxy_authenticate:
-    case http::field::server:
-    case http::field::te:
-    case http::field::transfer_encoding:
-    case http::field::trailer:
-    case http::field::upgrade:
-    case http::field::www_authenticate:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // The request's headers as API Gateway hands them on: the 12 above dropped; Authorization, Host
 // and User-Agent under those names whatever case the client sent (recorded events: "authorization"
 // and "aUThorization" arrive as "Authorization"); X-Forwarded-For with the client's address
@@ -260,10 +237,7 @@ void add_request_headers(std::vector<Pair>& pairs, AddedHeaders& added, const Ht
     added.forwarded_for.assign(facts.source_ip);
     pairs.emplace_back("X-Forwarded-For", added.forwarded_for);
   }
-  const std::string_view host = facts.domain_name;
-  const std::size_t colon = host.rfind(':');
-  const bool has_port = colon != std::string_view::npos && host.find(']', colon) == std::string_view::npos;
-  added.forwarded_port.assign(has_port ? host.substr(colon + 1) : std::string_view("80"));
+  added.forwarded_port.assign(forwarded_port(facts.domain_name));
   pairs.emplace_back("X-Forwarded-Port", added.forwarded_port);
   pairs.emplace_back("X-Forwarded-Proto", "http");
   if (!has_trace_id && !facts.trace_id.empty())

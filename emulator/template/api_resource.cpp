@@ -44,14 +44,6 @@ constexpr std::array<NotEmulated, 10> kNotEmulatedProperties = {{
     {"MinimumCompressionSize", "responses are never compressed"},
 }};
 
-// API Gateway: "Stage names can only contain alphanumeric characters, hyphens, and underscores",
-// at most 128 characters.
-bool is_stage_name(const std::string& name) {
-  if (name.empty() || name.size() > 128) return false;
-  for (char c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
-  return true;
-}
 
 // Name, StageName (`stage_required`: an explicit API must have one), Variables, Cors and
 // BinaryMediaTypes, resolved through `evaluate` (a property name -> its value or nullopt).
@@ -113,6 +105,13 @@ std::optional<Error> read_properties(Evaluate evaluate, const std::string& path,
 }
 
 }  // namespace
+
+bool is_stage_name(const std::string& name) {
+  if (name.empty() || name.size() > 128) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  return true;
+}
 
 void warn_not_emulated_api_properties(const Node& properties, const std::string& path,
                                       std::vector<std::string>& warnings) {

@@ -12,6 +12,10 @@
 
 namespace emu::tmpl {
 
+// API Gateway: "Stage names can only contain alphanumeric characters, hyphens, and underscores",
+// at most 128 characters (an HTTP API also takes "$default", http_api_resource.cpp).
+bool is_stage_name(const std::string& name);
+
 // Reads Name (default: the stack name), StageName (required, as SAM requires), Variables, Cors
 // and BinaryMediaTypes.
 // Other SAM properties are accepted as they are; unknown ones are warnings, and so are those that

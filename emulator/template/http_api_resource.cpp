@@ -1,9 +1,9 @@
 #include "emulator/template/http_api_resource.h"
 
 #include <array>
-#include <cctype>
 #include <string_view>
 
+#include "emulator/template/api_resource.h"
 #include "emulator/template/cors_config.h"
 #include "emulator/template/property_reader.h"
 #include "emulator/template/template_error.h"
@@ -43,14 +43,9 @@ void warn_not_emulated(const Node& properties, const std::string& path,
                                           std::string(here) + " (docs/api-gateway.md)."));
 }
 
-// AWS::ApiGatewayV2::Stage StageName: "$default", or up to 128 letters, digits, '-' and '_'
-// (API Gateway V2 API reference, "Stages": the pattern of stageName).
+// AWS::ApiGatewayV2::Stage StageName: "$default", or a stage name as REST APIs take it.
 bool is_http_stage_name(const std::string& name) {
-  if (name == kDefaultStage) return true;
-  if (name.empty() || name.size() > 128) return false;
-  for (char c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
-  return true;
+  return name == kDefaultStage || is_stage_name(name);
 }
 
 // Everything but the logical id, the id and `implicit`, from `properties` (resolved through
