@@ -13,7 +13,7 @@ kind="${2:-}"
 packages=(
   cmake ninja-build g++ pkg-config ccache
   libboost1.81-dev libyaml-cpp-dev nlohmann-json3-dev libcurl4-openssl-dev doctest-dev
-  awscli curl zip unzip python3 python3-boto3 python3-requests nodejs wrk nginx-light dpkg-dev
+  awscli curl zip unzip python3 python3-boto3 python3-requests nodejs wrk nginx-light dpkg-dev chromium
   clang-14 libclang-rt-14-dev llvm-14
 )
 missing=()

@@ -11,6 +11,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <stdexcept>
@@ -47,15 +48,17 @@ struct SlowOk final : RequestHandler {
 };
 
 struct Server {
-  explicit Server(std::chrono::milliseconds handler_delay = 0ms) {
+  explicit Server(std::chrono::milliseconds handler_delay = 0ms,
+                  std::shared_ptr<RequestHandler> handler = nullptr, bool streams = false) {
     emu::log::set_quiet(true);
     ServerLimits limits;
     limits.read_timeout = 1s;
     limits.idle_timeout = 2s;
+    limits.streams = streams;
     auto listening = HttpServer::listen(io, "127.0.0.1", 0, limits);
     REQUIRE(listening.ok());
     server = std::move(listening).value();
-    server->start(std::make_shared<SlowOk>(handler_delay));
+    server->start(handler ? std::move(handler) : std::make_shared<SlowOk>(handler_delay));
     threads.start();
   }
   ~Server() {
@@ -154,4 +157,74 @@ TEST_CASE("http session: a handler slower than read_timeout is still answered") 
   client.send(kRequest);
   CHECK(client.read("ok", 5s).find("HTTP/1.1 200") == 0);
   CHECK_FALSE(client.closed);
+}
+
+namespace {
+
+// Streams "tick N" lines from a thread of its own, one every 100 ms, while the client reads them;
+// notes when a write is refused (the client went away).
+struct Ticker final : RequestHandler {
+  void handle(HttpRequest request, const ClientInfo&, Respond respond) override {
+    could_stream = respond.can_stream();
+    if (!could_stream) {
+      HttpResponse response{http::status::not_implemented, request.version()};
+      return respond(std::move(response));
+    }
+    HttpResponse head{http::status::ok, request.version()};
+    head.set(http::field::content_type, "text/event-stream");
+    respond.stream(std::move(head), [this](std::shared_ptr<StreamWriter> writer) {
+      worker = std::thread([this, writer] {
+        for (int i = 0; i < 100; ++i) {
+          if (!writer->write("tick " + std::to_string(i) + "\n")) {
+            refused = true;
+            return;
+          }
+          std::this_thread::sleep_for(100ms);
+        }
+      });
+    });
+  }
+  HttpResponse rejection(Rejection, unsigned version) override {
+    return HttpResponse{http::status::bad_request, version};
+  }
+  ~Ticker() override {
+    if (worker.joinable()) worker.join();
+  }
+  std::atomic<bool> could_stream{false};
+  std::atomic<bool> refused{false};
+  std::thread worker;
+};
+
+}  // namespace
+
+TEST_CASE("http session: a streamed answer outlives the deadlines and ends when the client goes") {
+  auto ticker = std::make_shared<Ticker>();
+  {
+    Server server(0ms, ticker, /*streams=*/true);
+    auto client = std::make_unique<Client>(server.server->port());
+    client->send(kRequest);
+    // Past read_timeout (1 s) and idle_timeout (2 s): a stream has no deadline.
+    const std::string text = client->read("tick 25\n", 5s);
+    CHECK(text.starts_with("HTTP/1.1 200 OK\r\n"));
+    CHECK(text.find("Content-Type: text/event-stream\r\n") != std::string::npos);
+    CHECK(text.find("Connection: close\r\n") != std::string::npos);
+    CHECK(text.find("Content-Length") == std::string::npos);  // the body ends with the connection
+    CHECK(text.find("tick 0\ntick 1\n") != std::string::npos);
+    CHECK_FALSE(client->closed);
+    client.reset();  // the page goes away
+    const auto give_up = Clock::now() + 5s;
+    while (!ticker->refused && Clock::now() < give_up) std::this_thread::sleep_for(50ms);
+    CHECK(ticker->refused);
+    if (ticker->worker.joinable()) ticker->worker.join();
+  }
+  CHECK(ticker->could_stream);
+}
+
+TEST_CASE("http session: a listener without streams gives handlers a Respond that cannot stream") {
+  auto ticker = std::make_shared<Ticker>();
+  Server server(0ms, ticker, /*streams=*/false);
+  Client client(server.server->port());
+  client.send(kRequest);
+  CHECK(client.read("\r\n\r\n", 3s).starts_with("HTTP/1.1 501"));
+  CHECK_FALSE(ticker->could_stream);
 }

@@ -296,7 +296,8 @@ void Gateway::handle(server::HttpRequest request, const server::ClientInfo& clie
                    auto response = integration_response(result, pending->route->function_logical_id,
                                                         pending->integration, pending->version);
                    if (result.handler_still_running) response.keep_alive(false);
-                   finish(*pending, std::move(response), result.executed_version);
+                   finish(*pending, std::move(response), result.executed_version,
+                          result.request_id);
                  });
 }
 
@@ -318,7 +319,7 @@ void Gateway::arm_integration_timer(const std::shared_ptr<Pending>& pending) {
            make_gateway_error(http_api ? GatewayError::kHttpServiceUnavailable
                                        : GatewayError::kEndpointRequestTimedOut,
                               pending->version),
-           "");
+           "", "");
   });
 }
 
@@ -335,7 +336,8 @@ void Gateway::warn_missing_cors_header(const Route& route) {
             "function must return the header itself (said once per route)");
 }
 
-void Gateway::finish(Pending& pending, HttpResponse response, const std::string& version) {
+void Gateway::finish(Pending& pending, HttpResponse response, const std::string& version,
+                     const std::string& invocation_id) {
   const Route& route = *pending.route;
   if (pending.integration.http_api) apply_http_cors(response, route.api, pending.origin);
   else if (route.api && route.api->rest_cors && !pending.origin.empty() &&
@@ -347,7 +349,9 @@ void Gateway::finish(Pending& pending, HttpResponse response, const std::string&
     const auto now = Clock::now();
     observer_({route.api_name, route.stage, response.result_int(),
                std::chrono::duration<double, std::milli>(now - pending.exchange->started).count(),
-               std::chrono::duration<double, std::milli>(now - pending.invoked).count()});
+               std::chrono::duration<double, std::milli>(now - pending.invoked).count(),
+               pending.exchange->method, pending.exchange->target, route.function_logical_id,
+               version, invocation_id});
   }
   pending.respond(std::move(response));
 }

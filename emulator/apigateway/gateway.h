@@ -28,6 +28,11 @@ struct ServedRequest {
   unsigned status = 0;
   double latency_ms = 0;                         // arrival to response
   std::optional<double> integration_latency_ms;  // the invocation's share, when one ran
+  std::string_view method;
+  std::string_view target;                // the request's path and query
+  std::string_view function_logical_id;   // the route's function
+  std::string_view version;               // the version that ran, "" when none answered
+  std::string_view invocation_id;         // Lambda's request id of the invocation, "" when none
 };
 // Called once per answered request that matched a route, on the thread that answers it; must be
 // quick (it queues).
@@ -55,7 +60,8 @@ class Gateway final : public server::RequestHandler {
  private:
   struct Pending;
   void arm_integration_timer(const std::shared_ptr<Pending>& pending);
-  void finish(Pending& pending, server::HttpResponse response, const std::string& version);
+  void finish(Pending& pending, server::HttpResponse response, const std::string& version,
+              const std::string& invocation_id);
   void warn_missing_cors_header(const Route& route);
 
   const RouteTableHolder& routes_;

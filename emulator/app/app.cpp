@@ -23,6 +23,8 @@
 #include "emulator/cloudwatch/lambda_metrics.h"
 #include "emulator/cloudwatch/metric_store.h"
 #include "emulator/codedeploy/codedeploy_api.h"
+#include "emulator/console/console_feed.h"
+#include "emulator/console/console_service.h"
 #include "emulator/codedeploy/deployment_engine.h"
 #include "emulator/codedeploy/deployment_groups.h"
 #include "emulator/control/control_api.h"
@@ -117,6 +119,7 @@ struct App::Parts {
   std::unique_ptr<apigw::RouteTableHolder> routes;
   std::unique_ptr<SeededRandom> random;
   lambda::InvocationMetrics metrics;
+  lambda::InvocationJournal journal;  // recent invocations with their logs, for the console
   std::unique_ptr<lambda::LambdaService> lambda;
   std::unique_ptr<ScaledClock> clock;
   std::unique_ptr<codedeploy::DeploymentEngine> engine;
@@ -130,6 +133,10 @@ struct App::Parts {
   std::unique_ptr<boost::asio::steady_timer> metrics_timer;
   std::unique_ptr<cloudwatch::Alarms> alarms;
   std::unique_ptr<HotReload> hot_reload;  // --watch; stopped before the services it deploys to
+  // The console (docs/console.md): what it keeps besides the services' own state, and its feed.
+  console::ApiRequestLog api_requests;
+  std::unique_ptr<console::TrafficTimeline> timeline;
+  std::unique_ptr<console::ConsoleFeed> console_feed;
 
   bool runtime_api() const { return options.invoke_mode == Options::InvokeMode::kRuntimeApi; }
   lambda::Invoker& invoker() { return *router; }
@@ -144,6 +151,7 @@ struct App::Parts {
         std::make_shared<control::ControlApi>(*redeployer, *engine, *lambda, options.time_scale),
         std::make_shared<cloudwatch::CloudWatchApi>(*alarms, metric_store, *clock,
                                                     [this] { flush_metrics(); }),
+        std::make_shared<console::ConsoleService>(*console_feed),
     };
   }
 
@@ -169,6 +177,7 @@ std::optional<Error> App::Parts::bind(const Options& o) {
                         " (is another emulator running? pick another --port)");
   server::ServerLimits aws_limits;
   aws_limits.body_limit = lambda::kSyncPayloadLimit;
+  aws_limits.streams = true;  // the console's live feed
   auto aws = server::HttpServer::listen(io, o.host, o.aws_port, aws_limits);
   if (!aws.ok())
     return cannot_serve("cannot serve the AWS-compatible endpoints on " + aws.error().message +
@@ -304,6 +313,7 @@ Result<std::unique_ptr<App>> App::build(const Options& options,
   p.random = std::make_unique<SeededRandom>(options.seed ? *options.seed : seed_from_clock());
   p.lambda = std::make_unique<lambda::LambdaService>(*p.functions, p.invoker(), *p.random,
                                                      p.metrics);
+  p.lambda->set_journal(&p.journal);
   p.clock = std::make_unique<ScaledClock>(p.io.get_executor(), options.time_scale);
   p.engine = std::make_unique<codedeploy::DeploymentEngine>(*p.clock, *p.lambda);
   p.lambda_metrics = std::make_unique<cloudwatch::LambdaMetrics>(p.metric_store);
@@ -331,6 +341,12 @@ Result<std::unique_ptr<App>> App::build(const Options& options,
         return std::pair(name, alarm->reason);
     return std::nullopt;
   });
+  p.timeline = std::make_unique<console::TrafficTimeline>(*p.functions, p.metrics);
+  p.console_feed = std::make_unique<console::ConsoleFeed>(
+      console::ConsoleSources{*p.engine, *p.lambda, p.journal, *p.alarms, p.api_requests,
+                              *p.timeline, options.time_scale, ids::new_short_id(12),
+                              p.stack.stack_name, p.stack.region},
+      *p.clock, p.io.get_executor());
   p.redeployer = std::make_unique<control::Redeployer>(p.load_options, p.stack, *p.routes,
                                                        *p.lambda, *p.engine);
   // A deploy updates the template's alarms before its deployments start, as CloudFormation
@@ -396,6 +412,10 @@ int App::run() {
   log::info("AWS endpoints (Lambda API) listening on " + p.aws_url);  // tests parse this line
   log::info("  also on it: the CodeDeploy and CloudWatch APIs and the emulator control API "
             "(/emulator/)");
+  // The token is in the fragment: the browser keeps it in the page, never sends it in a request
+  // line (so no access log or Referer carries it). docs/console.md
+  log::info("Console: " + p.aws_url + std::string(console::kConsolePath) + "#token=" +
+            p.console_token);
   // Before "listening": a change saved once the emulator answers is seen.
   if (p.hot_reload) log::info(p.hot_reload->start());
   p.api_listener->start(std::make_shared<apigw::Gateway>(
@@ -403,6 +423,8 @@ int App::run() {
         p.api_metrics->add({std::string(served.api_name), std::string(served.stage), served.status,
                             served.latency_ms, served.integration_latency_ms,
                             p.clock->epoch_ms(p.clock->now())});
+        p.api_requests.record({std::string(served.invocation_id), std::string(served.method),
+                               std::string(served.target), served.status, served.latency_ms});
       },
       p.io.get_executor()));
   log::info("API Gateway listening on " + p.api_url);
@@ -411,6 +433,7 @@ int App::run() {
     log::info(line);
 
   p.flush_metrics_every_second();
+  p.console_feed->start();
   p.alarms->start();
   // One thread per core (at least two), more while handlers block; see IoThreads.
   IoThreads io_threads(p.io);

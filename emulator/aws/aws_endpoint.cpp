@@ -20,7 +20,7 @@ void AwsEndpoint::handle(HttpRequest request, const ClientInfo& client, Respond 
       respond(std::move(response));
     };
     try {
-      service->handle(std::move(request), client, once);
+      service->handle(std::move(request), client, respond.wrapped(once));
     } catch (const std::exception& error) {
       log::error(std::string("AWS endpoint: a request failed inside the emulator: ") + error.what());
       if (!*answered)

@@ -54,6 +54,7 @@ struct Deployment {
   std::optional<double> next_weight;                       // the share after that step
 
   bool auto_rollback = true;
+  std::vector<std::string> alarms;  // the group's alarms that stop it (AlarmConfiguration)
   std::string error_code;          // ErrorCode: HOOK_EXECUTION_FAILURE, MANUAL_STOP, TIMEOUT...
   std::string error_message;
   std::string rollback_deployment_id;            // set on the deployment that was rolled back

@@ -137,6 +137,7 @@ Result<std::string> DeploymentEngine::start(DeploymentRequest request) {
   d.from_version = request.from_version;
   d.to_version = request.to_version;
   d.auto_rollback = request.auto_rollback;
+  d.alarms = request.alarms;
   d.status = DeploymentStatus::kInProgress;
   for (const char* name : kEvents) {
     d.events.emplace_back();
@@ -338,6 +339,7 @@ void DeploymentEngine::fail(Record& record, const std::string& code, const std::
       r.error_message = restored.error().message;
     } else {
       d.new_version_weight = 0;
+      r.new_version_weight = 1.0;  // the rollback's target (the old version) has all traffic
     }
     for (const char* name : kEvents) {
       LifecycleEvent event;

@@ -3,6 +3,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "emulator/aws/aws_protocol.h"
+#include "emulator/control/status_report.h"
 
 namespace emu::control {
 namespace {
@@ -11,38 +12,6 @@ namespace http = boost::beast::http;
 using Json = nlohmann::json;
 
 constexpr std::string_view kPrefix = "/emulator/";
-constexpr std::chrono::seconds kObservedWindow{10};
-
-Json optional_ms(const std::optional<std::chrono::milliseconds>& value) {
-  return value ? Json(value->count()) : Json();
-}
-
-Json deployment_status(const codedeploy::Deployment& d) {
-  Json events = Json::array();
-  for (const auto& event : d.events)
-    events.push_back({{"name", event.name},
-                      {"status", event.status},
-                      {"hookFunction", event.hook_function},
-                      {"diagnostics", event.diagnostics}});
-  return {{"deploymentId", d.id},
-          {"functionName", d.function_name},
-          {"alias", d.alias},
-          {"deploymentConfigName", d.config.name},
-          {"fromVersion", d.from_version},
-          {"toVersion", d.to_version},
-          {"status", codedeploy::to_string(d.status)},
-          {"creator", d.creator},
-          {"events", events},
-          {"newVersionWeight", d.new_version_weight},
-          {"nextShiftAt", optional_ms(d.next_shift_at)},
-          {"nextWeight", d.next_weight ? Json(*d.next_weight) : Json()},
-          {"createTime", d.create_time.count()},
-          {"completeTime", optional_ms(d.complete_time)},
-          {"errorCode", d.error_code},
-          {"errorMessage", d.error_message},
-          {"rollbackDeploymentId", d.rollback_deployment_id}};
-}
-
 Json change_json(const FunctionChange& c) {
   Json change = {{"logicalId", c.logical_id},   {"functionName", c.function_name},
                  {"action", c.action},          {"fromVersion", c.from_version},
@@ -76,38 +45,7 @@ void ControlApi::handle(server::HttpRequest request, const server::ClientInfo& c
 }
 
 server::HttpResponse ControlApi::status(unsigned http_version) const {
-  Json deployments = Json::array();
-  for (const auto& d : engine_.list()) deployments.push_back(deployment_status(d));
-  Json aliases = Json::array();
-  // Hold the snapshot: a range-for over a temporary's member would free it mid-loop when a
-  // deployment publishes a new one (ASan: heap-use-after-free).
-  const auto snapshot = lambda_.store().snapshot();
-  for (const auto& function : snapshot->functions) {
-    for (const auto& [name, alias] : function->aliases) {
-      Json weights = Json::object();
-      double additional = 0;
-      for (const auto& [version, weight] : alias->additional_weights) {
-        weights[version] = weight;
-        additional += weight;
-      }
-      weights[alias->function_version] = 1.0 - additional;
-      Json observed = Json::object();
-      for (const auto& [version, count] :
-           lambda_.metrics().recent_split(function->name, kObservedWindow))
-        observed[version] = count;
-      aliases.push_back({{"functionName", function->name},
-                         {"logicalId", function->logical_id},
-                         {"alias", name},
-                         {"weights", weights},
-                         {"observed", observed}});
-    }
-  }
-  Json body = {{"now", engine_.clock().now().count()},
-               {"timeScale", time_scale_},
-               {"generation", engine_.generation()},
-               {"deployments", deployments},
-               {"aliases", aliases}};
-  return aws::json_response(200, body, http_version);
+  return aws::json_response(200, status_report(engine_, lambda_, time_scale_), http_version);
 }
 
 server::HttpResponse ControlApi::deploy(const server::HttpRequest& request,

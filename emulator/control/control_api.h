@@ -27,7 +27,7 @@
 //                    "events": [{"name", "status", "hookFunction", "diagnostics"}],
 //                    "newVersionWeight", "nextShiftAt" (virtual ms or null), "nextWeight",
 //                    "createTime", "completeTime" (virtual ms or null),
-//                    "errorCode", "errorMessage", "rollbackDeploymentId"}
+//                    "errorCode", "errorMessage", "rollbackDeploymentId", "alarms" (names)}
 //          "observed" counts invocations per version over the last 10 seconds (real time).
 #pragma once
 

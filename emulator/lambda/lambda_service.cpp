@@ -43,11 +43,26 @@ Result<InvokeTarget> LambdaService::resolve_for_api(std::string_view logical_id)
 
 // `done`, after recording the invocation in the metrics.
 InvokeCallback LambdaService::recording(const InvokeTarget& target, InvokeCallback done) {
-  return [this, function = target.function->name, alias = target.alias,
+  return [this, function = target.function, alias = target.alias,
           done = std::move(done)](InvokeResult result) {
     using Outcome = InvokeResult::Outcome;
-    metrics_.record(function, result.executed_version, alias, result.outcome != Outcome::kSuccess,
-                    result.outcome == Outcome::kTimeout, result.duration_ms);
+    metrics_.record(function->name, result.executed_version, alias,
+                    result.outcome != Outcome::kSuccess, result.outcome == Outcome::kTimeout,
+                    result.duration_ms);
+    if (journal_) {
+      JournalEntry entry;
+      entry.request_id = result.request_id;
+      entry.function_name = function->name;
+      entry.logical_id = function->logical_id;
+      entry.version = result.executed_version;
+      entry.alias = alias;
+      entry.outcome = result.outcome == Outcome::kSuccess         ? "Success"
+                      : result.outcome == Outcome::kFunctionError ? "Error"
+                                                                   : "Timeout";
+      entry.duration_ms = result.duration_ms;
+      entry.log = result.log;
+      journal_->record(std::move(entry));
+    }
     done(std::move(result));
   };
 }

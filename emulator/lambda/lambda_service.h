@@ -10,6 +10,7 @@
 #include "emulator/core/random.h"
 #include "emulator/core/result.h"
 #include "emulator/lambda/model/function_store.h"
+#include "emulator/lambda/invocation_journal.h"
 #include "emulator/lambda/invocation_metrics.h"
 #include "emulator/lambda/invoker.h"
 
@@ -43,6 +44,10 @@ class LambdaService {
   FunctionStore& store() { return store_; }
   InvocationMetrics& metrics() { return metrics_; }
 
+  // Also keeps each invocation, with its log, in `journal` (the console's recent invocations).
+  // Set before invocations start; the journal must outlive the service.
+  void set_journal(InvocationJournal* journal) { journal_ = journal; }
+
  private:
   FunctionStore& store_;
   InvokeCallback recording(const InvokeTarget& target, InvokeCallback done);
@@ -50,6 +55,7 @@ class LambdaService {
   Invoker& invoker_;
   Random& random_;
   InvocationMetrics& metrics_;
+  InvocationJournal* journal_ = nullptr;
 };
 
 }  // namespace emu::lambda

@@ -23,6 +23,10 @@ struct ServerLimits {
   std::size_t max_connections = 4096;           // open connections before new ones are refused
   std::chrono::seconds read_timeout{30};        // one request's headers + body, from its start
   std::chrono::seconds idle_timeout{60};        // keep-alive wait for the next request
+  // Whether the services may answer with a stream (Respond::stream: the console's Server-Sent
+  // Events). Off for API Gateway's port, whose requests then pay nothing for it.
+  bool streams = false;
+  std::size_t stream_queue_limit = 1024 * 1024;  // bytes queued for a slow stream reader
 };
 
 class HttpServer {

@@ -8,6 +8,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <deque>
 #include <limits>
 #include <optional>
 #include <thread>
@@ -120,9 +121,101 @@ class Session : public std::enable_shared_from_this<Session> {
     // In-process handlers run right here, on this connection's strand, and usually answer
     // before handle() returns (see respond).
     handling_thread_.store(std::this_thread::get_id());
-    handler_->handle(std::move(request), client_,
-                     [self](HttpResponse response) { self->respond(std::move(response)); });
+    auto answer = [self](HttpResponse response) { self->respond(std::move(response)); };
+    if (limits_.streams) {
+      handler_->handle(std::move(request), client_,
+                       Respond(std::move(answer), [self](HttpResponse head, StartStream start) {
+                         self->start_stream(std::move(head), std::move(start));
+                       }));
+    } else {
+      handler_->handle(std::move(request), client_, std::move(answer));
+    }
     handling_thread_.store(std::thread::id());
+  }
+
+  // A streamed answer (ServerLimits::streams): the head at once, then whatever the writer queues,
+  // until the client closes, the writer closes, or the client stops reading (its queue passes
+  // stream_queue_limit). The response ends with the connection (no Content-Length, RFC 9112
+  // section 6.3: a body delimited by close), so the connection is not kept alive.
+  void start_stream(HttpResponse head, StartStream start) {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this(), head = std::move(head),
+                                           start = std::move(start)]() mutable {
+      self->open_stream(std::move(head), std::move(start));
+    });
+  }
+
+  class Writer final : public StreamWriter {
+   public:
+    explicit Writer(std::weak_ptr<Session> session) : session_(std::move(session)) {}
+    bool write(std::string chunk) override {
+      auto session = session_.lock();
+      if (!session || session->stream_closed_.load()) return false;
+      net::dispatch(session->stream_.get_executor(),
+                    [session, chunk = std::move(chunk)]() mutable {
+                      session->queue_chunk(std::move(chunk));
+                    });
+      return true;
+    }
+    void close() override {
+      if (auto session = session_.lock())
+        net::dispatch(session->stream_.get_executor(), [session] { session->end_stream(); });
+    }
+
+   private:
+    std::weak_ptr<Session> session_;
+  };
+
+  // On the strand.
+  void open_stream(HttpResponse head, StartStream start) {
+    keep_alive_ = false;
+    head.keep_alive(false);
+    head.erase(http::field::content_length);
+    head.body().clear();
+    clear_deadline();  // a stream has no deadline: it lasts while both sides want it
+    counters_->served.fetch_add(1);
+    end_in_flight();
+    queue_chunk(serialize(head));
+    watch_for_close();
+    start(std::make_shared<Writer>(weak_from_this()));
+  }
+
+  void queue_chunk(std::string chunk) {
+    if (stream_closed_.load()) return;
+    queued_bytes_ += chunk.size();
+    if (queued_bytes_ > limits_.stream_queue_limit) {
+      log::warn("closed a stream to " + client_.address + ": the client is not reading (over " +
+                std::to_string(limits_.stream_queue_limit) + " bytes queued)");
+      return end_stream();
+    }
+    queued_.push_back(std::move(chunk));
+    if (!writing_) write_next_chunk();
+  }
+
+  void write_next_chunk() {
+    writing_ = true;
+    net::async_write(stream_, net::buffer(queued_.front()),
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->queued_bytes_ -= self->queued_.front().size();
+                       self->queued_.pop_front();
+                       self->writing_ = false;
+                       if (ec) return self->end_stream();
+                       if (!self->queued_.empty()) self->write_next_chunk();
+                     });
+  }
+
+  // The client sends nothing on a stream; a read ends when it closes the connection.
+  void watch_for_close() {
+    if (!discard_) discard_ = std::make_unique<char[]>(kDiscardSize);
+    stream_.async_read_some(net::buffer(discard_.get(), kDiscardSize),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->end_stream();
+                              self->watch_for_close();
+                            });
+  }
+
+  void end_stream() {
+    if (stream_closed_.exchange(true)) return;
+    close();
   }
 
   // The response is serialized on the thread that gives it, so the strand only writes it.
@@ -369,6 +462,11 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string rejected_header_;
   static constexpr std::size_t kDiscardSize = 64 * 1024;
   std::unique_ptr<char[]> discard_;
+  // A streamed answer's chunks not yet written (on the strand), and whether it has ended.
+  std::deque<std::string> queued_;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  std::atomic<bool> stream_closed_{false};
 };
 
 }  // namespace

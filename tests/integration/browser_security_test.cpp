@@ -4,6 +4,8 @@
 // working.
 #include <doctest/doctest.h>
 
+#include <cctype>
+
 #include "aws_cli.h"
 #include "raw_connection.h"
 #include "templates.h"
@@ -81,4 +83,76 @@ TEST_CASE("the API Gateway port serves any Host and Origin, as execute-api does"
                                             "Origin: http://evil.example\r\nConnection: close\r\n\r\n");
   CHECK(status_line(response) == "HTTP/1.1 200 OK");
   CHECK(response.find("Access-Control-Allow-Origin") == std::string::npos);  // no CORS configured
+}
+
+namespace {
+
+// The per-run token from the "Console: <url>#token=<token>" line.
+std::string console_token(it::EmulatorProcess& emulator) {
+  auto line = emulator.child().wait_for_stdout_line("Console: ", std::chrono::seconds(2));
+  REQUIRE(line);
+  auto token = line->substr(line->find("#token=") + 7);
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+  return token;
+}
+
+std::string deploy_from_page(std::uint16_t port, const std::string& token) {
+  const std::string body = R"({"parameterOverrides":{"AppVersion":"v2"}})";
+  const std::string host = "127.0.0.1:" + std::to_string(port);
+  return send_raw(port, "POST /emulator/deploy HTTP/1.1\r\nHost: " + host + "\r\nOrigin: http://" +
+                            host + "\r\nSec-Fetch-Site: same-origin\r\nContent-Type: "
+                            "application/json\r\n" +
+                            (token.empty() ? "" : "X-Emulator-Token: " + token + "\r\n") +
+                            "Content-Length: " + std::to_string(body.size()) +
+                            "\r\nConnection: close\r\n\r\n" + body);
+}
+
+}  // namespace
+
+TEST_CASE("the console's state and live feed are closed to other pages and rebinding names") {
+  it::EmulatorProcess emulator(it::seed_template());
+  const auto port = it::aws_port_of(emulator);
+  auto cross_origin = send_raw(port, "GET /console/api/state HTTP/1.1\r\nHost: 127.0.0.1:" +
+                                         std::to_string(port) +
+                                         "\r\nOrigin: http://evil.example\r\nConnection: close\r\n\r\n");
+  CHECK(status_line(cross_origin) == "HTTP/1.1 403 Forbidden");
+  CHECK(cross_origin.find("\"functions\"") == std::string::npos);
+  auto rebinding = send_raw(port, "GET /console/api/events HTTP/1.1\r\nHost: evil.example:" +
+                                      std::to_string(port) + "\r\nConnection: close\r\n\r\n");
+  CHECK(status_line(rebinding) == "HTTP/1.1 403 Forbidden");
+  CHECK(rebinding.find("text/event-stream") == std::string::npos);
+  // The page itself under its own name: served, and not to be framed by another page.
+  auto page = send_raw(port, "GET /console/ HTTP/1.1\r\nHost: localhost:" + std::to_string(port) +
+                                 "\r\nConnection: close\r\n\r\n");
+  CHECK(status_line(page) == "HTTP/1.1 200 OK");
+  CHECK(page.find("X-Frame-Options: DENY") != std::string::npos);
+  // The live feed: a snapshot at once, then an update every second.
+  it::RawConnection feed(port);
+  feed.send("GET /console/api/events HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+            "\r\nAccept: text/event-stream\r\n\r\n");
+  auto events = feed.read_until("event: update", std::chrono::seconds(5));
+  CHECK(status_line(events) == "HTTP/1.1 200 OK");
+  CHECK(events.find("Content-Type: text/event-stream; charset=utf-8") != std::string::npos);
+  CHECK(events.find("event: snapshot\ndata: {") != std::string::npos);
+  CHECK(events.find("event: update\n") != std::string::npos);
+}
+
+TEST_CASE("a deploy from the console's own page needs the per-run token the emulator printed") {
+  it::EmulatorProcess emulator(it::seed_template());
+  const auto port = it::aws_port_of(emulator);
+  const auto token = console_token(emulator);
+  CHECK(token.size() == 32);
+  const auto versions = whodis_versions(port);
+  for (const std::string& wrong : {std::string(), std::string(32, '0')}) {
+    auto refused = deploy_from_page(port, wrong);
+    CHECK(status_line(refused) == "HTTP/1.1 403 Forbidden");
+    CHECK(refused.find("per-run token") != std::string::npos);
+  }
+  CHECK(whodis_versions(port) == versions);
+  auto accepted = deploy_from_page(port, token);
+  CHECK(status_line(accepted) == "HTTP/1.1 200 OK");
+  CHECK(whodis_versions(port) == versions + 1);
+  // The token is printed once, in the Console line, and in no request's log line.
+  const auto out = emulator.stdout_text();
+  CHECK(out.find(token) == out.rfind(token));
 }
