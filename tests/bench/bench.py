@@ -34,6 +34,7 @@ import wrk  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 WHODIS = "/whodis"
+CONSOLE_MODE = "in-process + console"
 MIB = 1024  # KiB per MiB; the targets' "MB" are read as MiB
 
 
@@ -227,6 +228,16 @@ def measure_pairs(report: Report, settings: Settings, nginx: servers.Nginx, emul
             rate_ratio = median_ratio(this, reference, "requests_per_s")
             p99_ratio = median_ratio(this, reference, "p99_ms")
             cells = []
+            if mode == CONSOLE_MODE:
+                # The same binary and template with a console page's feed held open: its cost
+                # on the request path, as the ratio of the two rows' per-round ratios.
+                vs = median_ratio(this, series["emulator in-process"], "requests_per_s")
+                v = report.judge(f"in-process throughput at {connections} connection(s) with a "
+                                 "console connected", vs >= 0.95,
+                                 f"{vs:.3f}× the in-process row's (target ≥ 0.95×)")
+                cells.append(f"≥ 0.95× in-process {v.cell()}")
+                report.add(row + f"{rate_ratio:.2f}× | {p99_ratio:.2f}× | {'; '.join(cells)} |")
+                continue
             if connections == 64:
                 v = report.judge(f"{mode} throughput at 64 connections",
                                  rate_ratio >= targets[mode],
@@ -762,8 +773,18 @@ def measure_builtin(report: Report, settings: Settings, binary: Path, template: 
         if nginx_answer != (200, "application/json", body):
             raise HarnessError(f"nginx answers {nginx_answer!r}, the emulator {body!r}")
         report.add(f"- body of both: `{body.decode()}`")
-        report.add("")
+        # The in-process emulator again, with a console page connected throughout (issue 16:
+        # the console costs the request path nothing measurable).
+        emulators[CONSOLE_MODE] = servers.Emulator(binary, template, work, "pair-console").start()
+        watcher = servers.ConsoleWatcher(emulators[CONSOLE_MODE]).start()
         measure_pairs(report, settings, nginx, emulators, missing_modes)
+        watcher.stop()
+        report.add(f"- `{CONSOLE_MODE}`: a console feed (GET /console/api/events) held open on "
+                   f"it while it was measured: {watcher.events} events, "
+                   f"{watcher.bytes / 1024:.0f} KiB received.")
+        if watcher.events < 2:
+            raise HarnessError("the console feed received no updates while measured")
+        report.add("")
     finally:
         for server in [nginx, *emulators.values()]:
             if server is not None:

@@ -8,13 +8,16 @@ import os
 import re
 import select
 import signal
+import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
 import processes
 
 _LISTENING = re.compile(rb"^API Gateway listening on http://127\.0\.0\.1:(\d+)\s*$")
+_AWS_LISTENING = re.compile(r"AWS endpoints.* listening on http://127\.0\.0\.1:(\d+)")
 
 
 class StartError(RuntimeError):
@@ -80,6 +83,13 @@ class Emulator:
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
+
+    def aws_port(self) -> int:
+        for line in self.startup_lines:
+            match = _AWS_LISTENING.search(line)
+            if match:
+                return int(match.group(1))
+        raise StartError(f"{self.name}: no 'AWS endpoints ... listening on' line")
 
     def rss_kib(self) -> int:
         return processes.rss_kib(self.process.pid)
@@ -194,6 +204,13 @@ class Nginx:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
+    def aws_port(self) -> int:
+        for line in self.startup_lines:
+            match = _AWS_LISTENING.search(line)
+            if match:
+                return int(match.group(1))
+        raise StartError(f"{self.name}: no 'AWS endpoints ... listening on' line")
+
     def stop(self) -> None:
         if self.process is not None:
             processes.stop(self.process, signal.SIGQUIT)  # graceful: the master stops its workers
@@ -207,3 +224,46 @@ class Nginx:
 
 def _tail(path: Path) -> str:
     return path.read_text()[-2000:] if path.exists() else ""
+
+
+class ConsoleWatcher:
+    """A console page's live feed, as a browser holds it: GET /console/api/events on the
+    emulator's AWS port, read for as long as the watcher runs. Counts the events it receives, so
+    a run can show the console was connected and updating while it measured."""
+
+    def __init__(self, emulator: Emulator):
+        self.port = emulator.aws_port()
+        self.events = 0
+        self.bytes = 0
+        self._stop = threading.Event()
+        self._socket = None
+        self._thread = None
+
+    def start(self) -> "ConsoleWatcher":
+        self._socket = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        self._socket.sendall(f"GET /console/api/events HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+                             "Accept: text/event-stream\r\n\r\n".encode())
+        self._socket.settimeout(1.0)
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+        return self
+
+    def _read(self) -> None:
+        while not self._stop.is_set():
+            try:
+                chunk = self._socket.recv(1 << 16)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.bytes += len(chunk)
+            self.events += chunk.count(b"\nevent: ") + chunk.startswith(b"event: ")
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        if self._socket is not None:
+            self._socket.close()

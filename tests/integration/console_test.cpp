@@ -1,11 +1,19 @@
 // The console (docs/console.md) in a real browser: Debian's headless Chromium, driven over the
 // DevTools protocol (headless_chromium.h), loads the page from the URL the emulator prints, sees
 // the functions, starts a deployment from the page, follows the canary to 100 % in the numbers and
-// the chart, opens an invocation's log, and sees a failing hook roll a deployment back. The
+// the chart, opens an invocation's log, and sees a failing hook roll a deployment back; stops a
+// deployment and forces an alarm from the page; reconnects to a restarted emulator. The
 // screenshots are kept in build/test-artifacts/.
 #include <doctest/doctest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cctype>
+#include <memory>
 #include <thread>
 
 #include "aws_cli.h"
@@ -166,4 +174,90 @@ TEST_CASE("console: without the token in its URL the page is read-only") {
                              ".includes('per-run token')",
                              5s));
   CHECK(it::get(emulator.url("/whodis")).body.find("v1") != std::string::npos);
+}
+
+namespace {
+
+// A port free now (bound, read, released): for an emulator that must come back on the same ports.
+std::uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  socklen_t length = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+// The emulator on the seed template at fixed ports, ready once "API Gateway listening" is printed.
+std::unique_ptr<it::ChildProcess> emulator_on(std::uint16_t port, std::uint16_t aws_port) {
+  auto child = std::make_unique<it::ChildProcess>(
+      EMULATOR_BINARY, std::vector<std::string>{it::seed_template(), "--port", std::to_string(port),
+                                                "--aws-port", std::to_string(aws_port)});
+  REQUIRE(child->wait_for_stdout_line("API Gateway listening", 10s));
+  return child;
+}
+
+}  // namespace
+
+TEST_CASE("console: stop a canary from the page, and force its alarm to roll the next one back") {
+  DEFAULT_PASS_ONLY();
+  REQUIRE(it::HeadlessChromium::available());
+  // Real time: whodis's canary holds 10 % for 5 minutes, long enough to act on it.
+  it::EmulatorProcess emulator(it::seed_template());
+  it::HeadlessChromium browser(1280, 800);
+  browser.navigate(console_url(emulator));
+  REQUIRE(browser.wait_until("document.querySelector('[data-function=\"WhoDisFunction\"]')", 10s));
+
+  deploy_from_page(browser, "AppVersion=v2");
+  REQUIRE(browser.wait_until(card("WhoDisFunction") + "?.dataset.status === 'InProgress'", 10s));
+  browser.evaluate("[...document.querySelectorAll('button')].find(b => b.getAttribute("
+                   "'aria-label')?.startsWith('Stop ') && !b.getAttribute('aria-label')"
+                   ".endsWith('roll back') && b.closest('[data-deployment]').textContent"
+                   ".includes('WhoDisFunction')).click(); true");
+  REQUIRE(browser.wait_until(card("WhoDisFunction") + "?.dataset.status === 'Stopped' && " +
+                                 card("WhoDisFunction") + ".textContent.includes('MANUAL_STOP')",
+                             10s));
+
+  // The next canary, and its alarm forced from the page: stopped with ALARM_ACTIVE, rolled back.
+  REQUIRE(browser.wait_until("![...document.querySelectorAll('#deployments [data-deployment]')]"
+                             ".some(d => ['InProgress', 'Created'].includes(d.dataset.status))",
+                             20s));
+  deploy_from_page(browser, "AppVersion=v3");
+  REQUIRE(browser.wait_until(card("WhoDisFunction") + "?.dataset.status === 'InProgress'", 10s));
+  CHECK(browser.evaluate(card("WhoDisFunction") + ".textContent.includes('Alarms: ')") == true);
+  browser.evaluate("document.querySelector('[data-alarm] button[aria-label$=\"to ALARM\"]')"
+                   ".click(); true");
+  REQUIRE(browser.wait_until("[...document.querySelectorAll('#deployments [data-deployment]')]"
+                             ".some(d => d.textContent.includes('ALARM_ACTIVE') && "
+                             "d.textContent.includes('Rolled back by d-'))",
+                             10s));
+  CHECK(browser.wait_until("document.querySelector('[data-alarm] .s-ALARM') !== null", 5s));
+  browser.screenshot(artifact("console-alarm.png"));
+}
+
+TEST_CASE("console: the page reconnects to a restarted emulator and says its token changed") {
+  DEFAULT_PASS_ONLY();
+  REQUIRE(it::HeadlessChromium::available());
+  const auto port = free_port(), aws_port = free_port();
+  auto first = emulator_on(port, aws_port);
+  auto line = first->wait_for_stdout_line("Console: ", 2s);
+  REQUIRE(line);
+  std::string url = line->substr(line->find("Console: ") + 9);
+  while (!url.empty() && std::isspace(static_cast<unsigned char>(url.back()))) url.pop_back();
+  it::HeadlessChromium browser(1280, 800);
+  browser.navigate(url);
+  REQUIRE(browser.wait_until("document.getElementById('connection').textContent === 'live'", 10s));
+  first->stop();
+  REQUIRE(browser.wait_until("document.getElementById('connection').textContent === "
+                             "'reconnecting…'",
+                             10s));
+  auto second = emulator_on(port, aws_port);
+  REQUIRE(browser.wait_until("document.getElementById('connection').textContent === 'live'", 10s));
+  CHECK(browser.wait_until("document.getElementById('banner').textContent.includes('restarted')",
+                           5s));
+  CHECK(browser.evaluate("document.querySelector('[data-function=\"WhoDisFunction\"]') !== null") ==
+        true);
 }
