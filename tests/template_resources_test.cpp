@@ -207,8 +207,9 @@ Resources:
         "t.yaml:13:14: Resources.Fn.Properties.Events.Sns: event type 'SNS' is not emulated: the "
         "event is kept but never fires (reported once per type).");
   CHECK(stack.warnings[4] ==
-        "t.yaml:16:47: Resources.Fn.Properties.Events.Get.Properties.Auth: 'Auth' is not emulated; "
-        "it is ignored.");
+        "t.yaml:16:70: Resources.Fn.Properties.Events.Get.Properties.Auth.ApiKeyRequired: API "
+        "keys are not emulated yet: requests without x-api-key pass here, while API Gateway "
+        "answers 403 (docs/auth.md).");
   CHECK(stack.functions[0].api_events.size() == 1);
 }
 

@@ -5,6 +5,8 @@
 #include <boost/beast/core/string.hpp>
 #include <set>
 
+#include "emulator/core/ascii.h"
+
 namespace emu::apigw {
 namespace {
 
@@ -28,12 +30,6 @@ std::string_view trimmed(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   return text;
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // Access-Control-Allow-Origin for an allowed origin: "*" when every origin is allowed (and
@@ -97,7 +93,7 @@ HeaderList http_preflight_headers(const tmpl::HttpCors& cors, std::string_view o
     std::string_view rest = requested_headers;
     while (!rest.empty()) {
       const std::size_t comma = rest.find(',');
-      const std::string header = lower(trimmed(rest.substr(0, comma)));
+      const std::string header = ascii::lower(trimmed(rest.substr(0, comma)));
       rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
       if (!header.empty() && !contains(cors.allow_headers, header)) return headers;
     }

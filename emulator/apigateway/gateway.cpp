@@ -12,6 +12,7 @@
 #include "emulator/apigateway/gateway_errors.h"
 #include "emulator/apigateway/http_event.h"
 #include "emulator/apigateway/http_response.h"
+#include "emulator/apigateway/lambda_authorizer.h"
 #include "emulator/apigateway/proxy_event.h"
 #include "emulator/apigateway/proxy_response.h"
 #include "emulator/core/decimal.h"
@@ -227,11 +228,13 @@ void Gateway::handle(server::HttpRequest request, const server::ClientInfo& clie
     return answer(std::move(response), "");
   }
   const Route& route = *match.route;
-  if (route.function_logical_id.empty())  // SAM's CORS OPTIONS method of a REST API (MOCK)
+  const bool mock = route.function_logical_id.empty();  // SAM's CORS OPTIONS method (REST)
+  if (mock && !route.authorizer)
     return answer(preflight_response(route.preflight, http::status::ok, kRestPreflightBody,
                                      version),
                   "");
-  auto target = lambda_.resolve_for_api(route.function_logical_id);
+  auto target = mock ? Result<lambda::InvokeTarget>(lambda::InvokeTarget{})
+                     : lambda_.resolve_for_api(route.function_logical_id);
   if (!target.ok()) {  // the table and the store come from one Stack; a bug if reached
     log::error("route " + route.resource_path + ": " + target.error().message);
     return answer(make_gateway_error(http_api ? GatewayError::kHttpInternalServerError
@@ -254,8 +257,9 @@ void Gateway::handle(server::HttpRequest request, const server::ClientInfo& clie
   integration.payload_format_version = route.payload_format_version;
   // The function may run past the route's integration timeout (its own Timeout is longer): the
   // gateway then answers at that timeout, as API Gateway does, and the invocation goes on.
-  const bool outlasts = static_cast<long long>(target.value().version->timeout_seconds) * 1000 >=
-                        route.timeout_ms;
+  const bool outlasts =
+      !mock &&
+      static_cast<long long>(target.value().version->timeout_seconds) * 1000 >= route.timeout_ms;
   integration.function_outlasts_route = outlasts;
   if (http_api) {
     event = route.payload_format_version == "2.0" ? build_http_event(request, match, facts)
@@ -281,8 +285,21 @@ void Gateway::handle(server::HttpRequest request, const server::ClientInfo& clie
   pending->origin = origin;
   pending->version = version;
   pending->invoked = Clock::now();
-  if (outlasts && timers_) arm_integration_timer(pending);
-  lambda_.invoke(target.value(), std::move(event),
+  if (route.authorizer) return authorize(pending, std::move(event), target.value());
+  integrate(pending, std::move(event), target.value());
+}
+
+void Gateway::integrate(const std::shared_ptr<Pending>& pending, nlohmann::json event,
+                        const lambda::InvokeTarget& target) {
+  const Route& route = *pending->route;
+  if (route.function_logical_id.empty())  // a CORS OPTIONS method its authorizer allowed
+    return finish(*pending,
+                  preflight_response(route.preflight, http::status::ok, kRestPreflightBody,
+                                     pending->version),
+                  "", "");
+  pending->invoked = Clock::now();
+  if (pending->integration.function_outlasts_route && timers_) arm_integration_timer(pending);
+  lambda_.invoke(target, std::move(event),
                  [this, pending](lambda::InvokeResult result) {
                    if (pending->answered.exchange(true)) {
                      log::info(pending->route->function_logical_id + " request " +
@@ -299,6 +316,121 @@ void Gateway::handle(server::HttpRequest request, const server::ClientInfo& clie
                    finish(*pending, std::move(response), result.executed_version,
                           result.request_id);
                  });
+}
+
+// A REST API's Lambda authorizer (developer guide, "Use API Gateway Lambda authorizers"): the
+// identity, the cache, the authorizer's invocation, its answer judged for this request's method
+// ARN; then the integration, or API Gateway's refusal, logged with the reason.
+void Gateway::authorize(const std::shared_ptr<Pending>& pending, nlohmann::json event,
+                        lambda::InvokeTarget target) {
+  const Route& route = *pending->route;
+  const tmpl::AuthorizerSpec& authorizer = *route.authorizer;
+  const ApiInfo& api = *route.api;
+  const std::string arn = method_arn(api.region, api.account_id, route.api_id, route.stage,
+                                     pending->exchange->method,
+                                     event.value("path", std::string("/")));
+  const bool token = authorizer.kind == tmpl::AuthorizerSpec::Kind::kLambdaToken;
+  std::string missing;
+  auto identity = identity_values(authorizer, event, missing);
+  // TOKEN: always needed. REQUEST: needed when answers are cached ("If any of the specified
+  // identity sources is missing, null, or empty, API Gateway returns a 401 Unauthorized response
+  // without calling the authorizer Lambda function", with caching on).
+  if (!identity && (token || authorizer.ttl_seconds > 0))
+    return refuse(*pending, GatewayError::kUnauthorized,
+                  "the identity source " + missing + " is missing or empty");
+  if (token && !authorizer.validation_expression.empty() &&
+      !matches_expression(authorizer.validation_expression, identity->front()))
+    return refuse(*pending, GatewayError::kUnauthorized,
+                  "the token does not match its ValidationExpression " +
+                      authorizer.validation_expression);
+  const bool cached = identity && authorizer.ttl_seconds > 0;
+  const std::string key =
+      cached ? AuthorizerCache::key(api.api_id + "/" + authorizer.name, *identity) : std::string();
+  if (cached) {
+    if (auto answer = authorizer_cache_.find(key))
+      return proceed(pending, std::move(event), target, judge_answer(*answer, arn), 0, true);
+  }
+  auto function = lambda_.resolve(authorizer.function, "");
+  if (!function.ok())
+    return refuse(*pending, GatewayError::kAuthorizerConfiguration,
+                  "its function " + authorizer.function + " cannot be invoked: " +
+                      function.error().message);
+  nlohmann::json authorizer_event =
+      token ? token_event(identity->front(), arn) : request_event(event, arn);
+  const auto started = Clock::now();
+  const auto ttl = std::chrono::seconds(authorizer.ttl_seconds);
+  lambda_.invoke(
+      function.value(), std::move(authorizer_event),
+      [this, pending, event = std::move(event), target = std::move(target), key, ttl, arn,
+       started](lambda::InvokeResult result) mutable {
+        const double latency =
+            std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+        using Outcome = lambda::InvokeResult::Outcome;
+        if (result.outcome != Outcome::kSuccess)
+          return proceed(pending, std::move(event), target, judge_failure(result), latency, false);
+        if (result.raw_payload)
+          return proceed(pending, std::move(event), target,
+                         {AuthorizerOutcome::Kind::kConfigurationError, {},
+                          "its answer is not JSON"},
+                         latency, false);
+        auto outcome = judge_answer(result.payload, arn);
+        // A valid answer is kept for the TTL (its policy is judged again for each request).
+        if (!key.empty() && outcome.kind != AuthorizerOutcome::Kind::kConfigurationError)
+          authorizer_cache_.put(key, std::move(result.payload), ttl);
+        proceed(pending, std::move(event), target, std::move(outcome), latency, false);
+      });
+}
+
+void Gateway::proceed(const std::shared_ptr<Pending>& pending, nlohmann::json event,
+                      const lambda::InvokeTarget& target, AuthorizerOutcome outcome,
+                      double latency_ms, bool from_cache) {
+  using Kind = AuthorizerOutcome::Kind;
+  switch (outcome.kind) {
+    case Kind::kAllow: {
+      // requestContext.authorizer: principalId, the context's values as strings, and the
+      // authorizer's latency ("integrationLatency", in ms; 0 for a cached answer).
+      outcome.context["integrationLatency"] = static_cast<long long>(latency_ms);
+      event["requestContext"]["authorizer"] = std::move(outcome.context);
+      return integrate(pending, std::move(event), target);
+    }
+    case Kind::kUnauthorized:
+      return refuse(*pending, GatewayError::kUnauthorized, outcome.reason);
+    case Kind::kExplicitDeny:
+      return refuse(*pending, GatewayError::kExplicitDeny,
+                    outcome.reason + (from_cache ? " (cached answer)" : ""));
+    case Kind::kNotAllowed:
+      return refuse(*pending, GatewayError::kNotAuthorized,
+                    outcome.reason + (from_cache ? " (cached answer)" : ""));
+    case Kind::kConfigurationError:
+      return refuse(*pending, GatewayError::kAuthorizerConfiguration, outcome.reason);
+  }
+}
+
+// Answers API Gateway's refusal and says why in the log: which authorizer, which rule.
+void Gateway::refuse(Pending& pending, GatewayError error, const std::string& reason) {
+  const Route& route = *pending.route;
+  const tmpl::AuthorizerSpec& authorizer = *route.authorizer;
+  auto response = make_gateway_error(error, pending.version);
+  log::info(pending.exchange->method + " " + pending.exchange->target + ": " +
+            std::to_string(response.result_int()) + " from authorizer " + authorizer.name + " (" +
+            (authorizer.kind == tmpl::AuthorizerSpec::Kind::kLambdaToken ? "TOKEN" : "REQUEST") +
+            ", function " + authorizer.function + "): " + reason +
+            (route.function_logical_id.empty()
+                 ? " [a CORS preflight: SAM puts the DefaultAuthorizer on OPTIONS unless "
+                   "Auth.AddDefaultAuthorizerToCorsPreflight is false]"
+                 : ""));
+  finish(pending, std::move(response), "", "");
+}
+
+bool Gateway::matches_expression(const std::string& expression, const std::string& token) {
+  std::shared_ptr<const std::regex> compiled;
+  {
+    std::lock_guard lock(regex_mutex_);
+    auto& slot = regexes_[expression];
+    if (!slot) slot = std::make_shared<const std::regex>(expression);  // checked at load
+    compiled = slot;
+  }
+  return std::regex_match(token, *compiled);
 }
 
 void Gateway::arm_integration_timer(const std::shared_ptr<Pending>& pending) {

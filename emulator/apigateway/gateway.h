@@ -7,13 +7,18 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <functional>
+#include <map>
 #include <mutex>
+#include <regex>
 #include <set>
 #include <string>
 #include <memory>
 #include <optional>
 #include <string_view>
 
+#include "emulator/apigateway/authorizer_cache.h"
+#include "emulator/apigateway/gateway_errors.h"
+#include "emulator/apigateway/lambda_authorizer.h"
 #include "emulator/apigateway/route_table_holder.h"
 #include "emulator/lambda/event_recycler.h"
 #include "emulator/lambda/lambda_service.h"
@@ -59,6 +64,15 @@ class Gateway final : public server::RequestHandler {
 
  private:
   struct Pending;
+  void integrate(const std::shared_ptr<Pending>& pending, nlohmann::json event,
+                 const lambda::InvokeTarget& target);
+  void authorize(const std::shared_ptr<Pending>& pending, nlohmann::json event,
+                 lambda::InvokeTarget target);
+  void proceed(const std::shared_ptr<Pending>& pending, nlohmann::json event,
+               const lambda::InvokeTarget& target, AuthorizerOutcome outcome, double latency_ms,
+               bool from_cache);
+  void refuse(Pending& pending, GatewayError error, const std::string& reason);
+  bool matches_expression(const std::string& expression, const std::string& token);
   void arm_integration_timer(const std::shared_ptr<Pending>& pending);
   void finish(Pending& pending, server::HttpResponse response, const std::string& version,
               const std::string& invocation_id);
@@ -71,6 +85,9 @@ class Gateway final : public server::RequestHandler {
   boost::asio::any_io_executor timers_;
   std::mutex warned_mutex_;
   std::set<std::string> warned_routes_;  // REST routes already warned about CORS headers
+  AuthorizerCache authorizer_cache_;
+  std::mutex regex_mutex_;
+  std::map<std::string, std::shared_ptr<const std::regex>> regexes_;  // ValidationExpressions
 };
 
 }  // namespace emu::apigw

@@ -44,6 +44,19 @@ GatewayResponse describe(GatewayError error) {
       return {http::status::service_unavailable,
               R"({"message":"Service Unavailable: the emulator has too many open connections"})",
               "ServiceUnavailableException"};
+    case GatewayError::kUnauthorized:
+      return {http::status::unauthorized, R"({"message":"Unauthorized"})", "UnauthorizedException"};
+    case GatewayError::kExplicitDeny:
+      return {http::status::forbidden,
+              R"({"Message":"User is not authorized to access this resource with an explicit deny"})",
+              "AccessDeniedException"};
+    case GatewayError::kNotAuthorized:
+      return {http::status::forbidden,
+              R"({"Message":"User is not authorized to access this resource"})",
+              "AccessDeniedException"};
+    case GatewayError::kAuthorizerConfiguration:
+      return {http::status::internal_server_error, R"({"message": null})",
+              "AuthorizerConfigurationException"};
     case GatewayError::kHttpNotFound:
       return {http::status::not_found, R"({"message":"Not Found"})", ""};
     case GatewayError::kHttpInternalServerError:

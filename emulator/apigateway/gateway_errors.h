@@ -19,6 +19,13 @@ enum class GatewayError {
   kEndpointRequestTimedOut,     // 504 {"message":"Endpoint request timed out"}, InternalServerErrorException
   kHeaderTooLarge,              // 431 {"message":"Request Header Fields Too Large"}, BadRequestException
   kTooManyConnections,          // 503 {"message":"Service Unavailable: too many connections"}, ...
+  // A REST API's Lambda authorizer refusing (developer guide, "Gateway response types":
+  // UNAUTHORIZED 401, ACCESS_DENIED 403, AUTHORIZER_CONFIGURATION_ERROR 500; bodies and error
+  // types as API Gateway sends them, "Message" capitalised in the 403s).
+  kUnauthorized,                // 401 {"message":"Unauthorized"}, UnauthorizedException
+  kExplicitDeny,                // 403 {"Message":"User is not authorized to access this resource with an explicit deny"}, AccessDeniedException
+  kNotAuthorized,               // 403 {"Message":"User is not authorized to access this resource"}, AccessDeniedException
+  kAuthorizerConfiguration,     // 500 {"message": null}, AuthorizerConfigurationException
   // HTTP APIs' answers (developer guide, "Working with routes for HTTP APIs", "Troubleshooting
   // issues with HTTP API Lambda integrations"): no x-amzn-ErrorType.
   kHttpNotFound,                // 404 {"message":"Not Found"}

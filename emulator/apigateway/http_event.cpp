@@ -6,6 +6,7 @@
 
 #include "emulator/apigateway/binary_media.h"
 #include "emulator/apigateway/event_text.h"
+#include "emulator/core/ascii.h"
 #include "emulator/core/base64.h"
 #include "emulator/core/uri.h"
 #include "emulator/template/stack.h"
@@ -21,12 +22,6 @@ std::string text(std::string_view value) {
   std::string copy(value);
   repair_utf8(copy);
   return copy;
-}
-
-std::string lower(std::string_view name) {
-  std::string out(name);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 void append_joined(std::string& into, std::string_view value) {
@@ -48,7 +43,7 @@ void add_headers(json& event, const HttpRequest& request, const RequestFacts& fa
   bool has_trace_id = false;
   for (const auto& field : request) {
     if (dropped_by_api_gateway(field.name())) continue;
-    std::string name = lower(field.name_string());
+    std::string name = ascii::lower(field.name_string());
     if (name == "cookie") {
       std::string_view rest = field.value();
       while (!rest.empty()) {

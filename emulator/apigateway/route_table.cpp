@@ -279,6 +279,9 @@ class Builder {
       info->binary_media_types = spec.binary_media_types;
       info->http_cors = spec.http_cors;
       info->rest_cors = spec.rest_cors.has_value();
+      info->auth = spec.auth;
+      info->region = stack.region;
+      info->account_id = stack.account_id;
       apis_.push_back(std::move(info));
     }
   }
@@ -316,6 +319,8 @@ class Builder {
     Route route = base_route(*api);
     route.method = event.method;
     route.function_logical_id = function.logical_id;
+    if (event.kind == tmpl::ApiKind::kRest)
+      route.authorizer = authorizer_of(route.api, event.auth.authorizer);
     route.payload_format_version = event.payload_format_version;
     route.timeout_ms = event.timeout_ms;
     if (event.kind == tmpl::ApiKind::kHttp && event.path == tmpl::kDefaultRoute) {
@@ -342,6 +347,18 @@ class Builder {
     } else {
       add_rest(std::move(route), std::move(*parsed), function, event);
     }
+  }
+
+  // The Lambda authorizer named `name` (the event's Authorizer), or by default the API's
+  // DefaultAuthorizer; nullptr for NONE, AWS_IAM and Cognito authorizers (not emulated: the
+  // template layer warned) and when there is none.
+  static const tmpl::AuthorizerSpec* authorizer_of(const ApiInfo* api,
+                                                   const std::optional<std::string>& name) {
+    if (!api || !api->auth) return nullptr;
+    const std::string& chosen = name ? *name : api->auth->default_authorizer;
+    const tmpl::AuthorizerSpec* found = api->auth->find(chosen);
+    if (!found || found->kind == tmpl::AuthorizerSpec::Kind::kCognito) return nullptr;
+    return found;
   }
 
   Route base_route(const tmpl::ApiSpec& api) const {
@@ -482,6 +499,11 @@ void Builder::add_rest_preflights(const tmpl::Stack& stack) {
       route.resource_id = routes_[first].resource_id;
       route.method = "OPTIONS";
       route.preflight = rest_preflight_headers(*api.rest_cors, methods);
+      // SAM puts the DefaultAuthorizer on its CORS OPTIONS methods too unless
+      // Auth.AddDefaultAuthorizerToCorsPreflight is false (SAM documentation, "ApiAuth"): a
+      // browser's preflight carries no Authorization header, so it is refused then, as on AWS.
+      if (route.api && route.api->auth && route.api->auth->add_default_authorizer_to_cors_preflight)
+        route.authorizer = authorizer_of(route.api, std::nullopt);
       std::vector<TemplateSegment> segments = segments_[first];
       std::vector<std::string> names = impl_.param_names[first];
       if (insert(impl_.stages[route.stage], segments, "OPTIONS", next_index())) continue;

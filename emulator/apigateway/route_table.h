@@ -41,6 +41,9 @@ struct ApiInfo {
   std::vector<std::string> binary_media_types;  // REST BinaryMediaTypes
   std::optional<tmpl::HttpCors> http_cors;      // HTTP API CorsConfiguration
   bool rest_cors = false;                       // a REST API with Cors (SAM's OPTIONS methods)
+  std::optional<tmpl::ApiAuth> auth;            // REST Auth: its authorizers
+  std::string region;                           // for method ARNs
+  std::string account_id;
 };
 
 // The headers of a REST API's CORS preflight answer: SAM's OPTIONS method with a MOCK integration
@@ -64,6 +67,9 @@ struct Route {
   int timeout_ms = 29000;           // the integration timeout
   std::string function_logical_id;  // the function the event belongs to; "" for a CORS OPTIONS
   PreflightHeaders preflight;       // the CORS OPTIONS method's headers (function_logical_id "")
+  // The Lambda authorizer that must allow a request first (owned by `api`), nullptr when none:
+  // the event's Auth.Authorizer, else the API's DefaultAuthorizer ("NONE": none).
+  const tmpl::AuthorizerSpec* authorizer = nullptr;
 };
 
 struct RouteMatch {

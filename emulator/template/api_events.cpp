@@ -8,6 +8,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "emulator/template/api_auth.h"
 #include "emulator/template/property_reader.h"
 #include "emulator/template/template_error.h"
 
@@ -21,8 +22,8 @@ constexpr std::array<std::string_view, 8> kMethods = {"GET", "POST", "PUT", "DEL
 constexpr std::array<std::string_view, 7> kApiEventProperties = {
     "Path", "Method", "RestApiId", "Auth", "RequestModel", "RequestParameters", "TimeoutInMillis"};
 
-constexpr std::array<std::string_view, 3> kNotEmulatedApiEventProperties = {
-    "Auth", "RequestModel", "RequestParameters"};
+constexpr std::array<std::string_view, 2> kNotEmulatedApiEventProperties = {"RequestModel",
+                                                                            "RequestParameters"};
 
 // SAM's HttpApi event properties (samtranslator's HttpApi event source). Stage only scopes the
 // generated invoke permission.
@@ -155,6 +156,13 @@ Result<ApiEvent> read_api_event(const MapEntry& event, const std::string& path, 
   auto timeout = read_timeout(*properties, properties_path, scope, kRestTimeoutMs);
   if (!timeout) return timeout.error();
   api_event.timeout_ms = timeout.value();
+  if (const Node* auth = properties->find("Auth")) {
+    auto value = scope.evaluator().evaluate_value(*auth, properties_path + ".Auth");
+    if (!value) return value.error();
+    auto read = read_rest_event_auth(value.value(), properties_path + ".Auth", warnings);
+    if (!read) return read.error();
+    api_event.auth = std::move(read).value();
+  }
   return api_event;
 }
 

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <string_view>
 
+#include "emulator/template/api_auth.h"
 #include "emulator/template/cors_config.h"
 #include "emulator/template/property_reader.h"
 #include "emulator/template/template_error.h"
@@ -29,8 +30,7 @@ struct NotEmulated {
 
 // The properties a user relies on for how requests are answered (SAM documentation,
 // "AWS::Serverless::Api"), with what the emulator does instead.
-constexpr std::array<NotEmulated, 10> kNotEmulatedProperties = {{
-    {"Auth", "every route is open: no authorizer, API key or IAM check refuses a request"},
+constexpr std::array<NotEmulated, 9> kNotEmulatedProperties = {{
     {"GatewayResponses", "gateway errors keep API Gateway's default status, headers and bodies"},
     {"Models", "request bodies are not validated"},
     {"DefinitionBody", "the OpenAPI definition is not read: only the functions' Api events are "
@@ -50,7 +50,8 @@ constexpr std::array<NotEmulated, 10> kNotEmulatedProperties = {{
 template <class Evaluate>
 std::optional<Error> read_properties(Evaluate evaluate, const std::string& path,
                                      bool stage_required, const SourceLocation& where,
-                                     StackScope& scope, ApiSpec& spec) {
+                                     StackScope& scope, ApiSpec& spec,
+                                     std::vector<std::string>& warnings) {
   spec.name = scope.pseudo().stack_name;
   auto name = evaluate("Name");
   if (!name) return name.error();
@@ -87,6 +88,13 @@ std::optional<Error> read_properties(Evaluate evaluate, const std::string& path,
     auto config = read_rest_cors(*cors.value(), child_path(path, "Cors"));
     if (!config) return config.error();
     spec.rest_cors = std::move(config).value();
+  }
+  auto auth = evaluate("Auth");
+  if (!auth) return auth.error();
+  if (auth.value()) {
+    auto config = read_rest_auth(*auth.value(), child_path(path, "Auth"), warnings);
+    if (!config) return config.error();
+    spec.auth = std::move(config).value();
   }
   auto binary = evaluate("BinaryMediaTypes");
   if (!binary) return binary.error();
@@ -133,13 +141,13 @@ Result<ApiSpec> read_api(const ResourceDecl& api, StackScope& scope,
   spec.where = api.where;
   auto evaluate = [&](const char* key) { return scope.evaluate_property(api, key); };
   if (auto error = read_properties(evaluate, api.path() + ".Properties", true, api.where, scope,
-                                   spec))
+                                   spec, warnings))
     return *error;
   return spec;
 }
 
 Result<ApiSpec> implicit_api(const Node& global_properties, StackScope& scope,
-                             const SourceLocation& where) {
+                             const SourceLocation& where, std::vector<std::string>& warnings) {
   ApiSpec spec;
   spec.logical_id = kImplicitApiId;
   spec.stage_name = kImplicitStage;
@@ -151,7 +159,7 @@ Result<ApiSpec> implicit_api(const Node& global_properties, StackScope& scope,
     if (!value) return std::optional<Node>();
     return scope.evaluator().evaluate(*value, child_path("Globals.Api", key));
   };
-  if (auto error = read_properties(evaluate, "Globals.Api", false, where, scope, spec))
+  if (auto error = read_properties(evaluate, "Globals.Api", false, where, scope, spec, warnings))
     return *error;
   return spec;
 }

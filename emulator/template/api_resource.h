@@ -31,9 +31,9 @@ Result<ApiSpec> read_api(const ResourceDecl& api, StackScope& scope,
 void warn_not_emulated_api_properties(const Node& properties, const std::string& path,
                                       std::vector<std::string>& warnings);
 
-// The implicit API: stage "Prod" with Globals.Api's Name, Variables, Cors and BinaryMediaTypes
-// (`global_properties`), located at `where` (the first event that uses it).
+// The implicit API: stage "Prod" with Globals.Api's Name, Variables, Cors, Auth and
+// BinaryMediaTypes (`global_properties`), located at `where` (the first event that uses it).
 Result<ApiSpec> implicit_api(const Node& global_properties, StackScope& scope,
-                             const SourceLocation& where);
+                             const SourceLocation& where, std::vector<std::string>& warnings);
 
 }  // namespace emu::tmpl

@@ -7,6 +7,7 @@
 
 #include "emulator/core/closest_names.h"
 #include "emulator/template/api_events.h"
+#include "emulator/template/api_auth.h"
 #include "emulator/template/api_resource.h"
 #include "emulator/template/alarm_resource.h"
 #include "emulator/template/deployment_config_resource.h"
@@ -125,7 +126,7 @@ std::optional<Error> add_implicit_apis(const Globals& globals, StackScope& scope
   if (stack.find_api(kImplicitHttpApiId)) http = nullptr;
   std::vector<ApiSpec> implicit;
   if (rest) {
-    auto api = implicit_api(globals.api, scope, rest->where);
+    auto api = implicit_api(globals.api, scope, rest->where, stack.warnings);
     if (!api) return api.error();
     implicit.push_back(std::move(api).value());
   }
@@ -178,6 +179,7 @@ std::optional<Error> read_resources_into(const std::vector<ResourceDecl>& resour
   }
   if (auto error = add_implicit_apis(globals, scope, stack)) return error;
   if (auto error = check_unique_routes(stack.functions)) return error;
+  if (auto error = resolve_authorizers(stack)) return error;
   return check_deployment_types(stack);
 }
 

@@ -27,6 +27,52 @@ inline constexpr const char* kDefaultStage = "$default";
 
 // An `Api` or `HttpApi` event of a function (SAM: AWS::Serverless::Function > Events > <name> >
 // Type: Api | HttpApi).
+// Where an authorizer reads one identity source (SAM's Identity: Header/Headers, QueryStrings,
+// StageVariables, Context).
+struct IdentitySource {
+  enum class Where { kHeader, kQuery, kStageVariable, kContext } where = Where::kHeader;
+  std::string name;  // "Authorization", "key", "identity.sourceIp"
+};
+
+// An authorizer of an API's Auth.Authorizers (SAM: LambdaTokenAuthorizer,
+// LambdaRequestAuthorizer, CognitoAuthorizer).
+struct AuthorizerSpec {
+  enum class Kind { kLambdaToken, kLambdaRequest, kCognito };
+  std::string name;                   // its key under Authorizers
+  Kind kind = Kind::kLambdaToken;
+  std::string function_arn;           // FunctionArn as resolved
+  std::string function;               // the logical id of the template's function it names
+  std::vector<IdentitySource> identity;  // TOKEN: the one header (Authorization by default)
+  std::string validation_expression;  // TOKEN: Identity.ValidationExpression ("" = none)
+  int ttl_seconds = 300;              // Identity.ReauthorizeEvery: 0 (no cache) to 3600
+  std::vector<std::string> user_pool_arns;  // Cognito: UserPoolArn
+  SourceLocation where;
+  SourceLocation function_arn_where;
+};
+
+// An API's Auth (SAM: ApiAuth).
+struct ApiAuth {
+  std::vector<AuthorizerSpec> authorizers;
+  std::string default_authorizer;     // DefaultAuthorizer: a name, "AWS_IAM", or "" for none
+  bool api_key_required = false;      // ApiKeyRequired
+  bool add_default_authorizer_to_cors_preflight = true;  // SAM's default
+  SourceLocation where;
+
+  const AuthorizerSpec* find(const std::string& name) const {
+    for (const auto& authorizer : authorizers)
+      if (authorizer.name == name) return &authorizer;
+    return nullptr;
+  }
+};
+
+// An Api event's Auth (SAM: ApiFunctionAuth).
+struct EventAuth {
+  std::optional<std::string> authorizer;  // a name of the API's Authorizers, "NONE", "AWS_IAM"
+  std::optional<bool> api_key_required;
+  std::vector<std::string> scopes;        // AuthorizationScopes
+  SourceLocation authorizer_where;
+};
+
 struct ApiEvent {
   std::string name;        // the event's key under Events
   ApiKind kind = ApiKind::kRest;
@@ -37,6 +83,7 @@ struct ApiEvent {
                            // "ServerlessRestApi" / "ServerlessHttpApi"
   std::string payload_format_version = "1.0";  // REST: always "1.0"; HttpApi: "2.0" by default
   int timeout_ms = 29000;  // TimeoutInMillis; REST's default 29,000, HTTP API's 30,000
+  EventAuth auth;          // Auth (REST)
   SourceLocation where;    // the event's position
 };
 
@@ -120,6 +167,7 @@ struct ApiSpec {
   std::vector<std::string> binary_media_types;  // REST BinaryMediaTypes ("image/png", "*/*")
   std::optional<RestCors> rest_cors;            // REST Cors
   std::optional<HttpCors> http_cors;            // HTTP API CorsConfiguration
+  std::optional<ApiAuth> auth;                  // REST Auth
   SourceLocation where;
 };
 

@@ -775,15 +775,24 @@ def measure_builtin(report: Report, settings: Settings, binary: Path, template: 
         report.add(f"- body of both: `{body.decode()}`")
         # The in-process emulator again, with a console page connected throughout (issue 16:
         # the console costs the request path nothing measurable).
-        emulators[CONSOLE_MODE] = servers.Emulator(binary, template, work, "pair-console").start()
-        watcher = servers.ConsoleWatcher(emulators[CONSOLE_MODE]).start()
-        measure_pairs(report, settings, nginx, emulators, missing_modes)
-        watcher.stop()
-        report.add(f"- `{CONSOLE_MODE}`: a console feed (GET /console/api/events) held open on "
-                   f"it while it was measured: {watcher.events} events, "
-                   f"{watcher.bytes / 1024:.0f} KiB received.")
-        if watcher.events < 2:
-            raise HarnessError("the console feed received no updates while measured")
+        # (A binary from before the console, measured for a before/after comparison, has no
+        # such row.)
+        with_console = servers.Emulator(binary, template, work, "pair-console").start()
+        emulators[CONSOLE_MODE] = with_console
+        if processes.http_get(with_console.aws_port(), "/console/api/state")[0] != 200:
+            with_console.stop()
+            del emulators[CONSOLE_MODE]
+            report.add(f"- `{CONSOLE_MODE}`: not measured, this binary serves no console.")
+            measure_pairs(report, settings, nginx, emulators, missing_modes)
+        else:
+            watcher = servers.ConsoleWatcher(with_console).start()
+            measure_pairs(report, settings, nginx, emulators, missing_modes)
+            watcher.stop()
+            report.add(f"- `{CONSOLE_MODE}`: a console feed (GET /console/api/events) held open "
+                       f"on it while it was measured: {watcher.events} events, "
+                       f"{watcher.bytes / 1024:.0f} KiB received.")
+            if watcher.events < 2:
+                raise HarnessError("the console feed received no updates while measured")
         report.add("")
     finally:
         for server in [nginx, *emulators.values()]:
