@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "emulator/template/loader.h"
 
 using namespace emu;
@@ -83,4 +85,40 @@ Resources:
         "request to http://127.0.0.1:3000 gets API Gateway's 403 Missing Authentication Token "
         "(the warnings above say what was left out). The functions still run through the "
         "Lambda API.");
+}
+
+TEST_CASE("start-up names the authorizer that guards a route") {
+  auto stack = load(R"(
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  AuthApi:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: dev
+      Auth:
+        DefaultAuthorizer: TokenAuth
+        Authorizers:
+          TokenAuth: {FunctionArn: !GetAtt Fn.Arn}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: whodis.zip
+      Handler: bootstrap
+      Runtime: provided.al2023
+      Events:
+        Private: {Type: Api, Properties: {RestApiId: !Ref AuthApi, Path: /private, Method: get}}
+        Open:
+          Type: Api
+          Properties: {RestApiId: !Ref AuthApi, Path: /open, Method: get, Auth: {Authorizer: NONE}}
+)");
+  auto table = routes_of(stack);
+  auto lines = app::startup_lines(stack, table, "http://127.0.0.1:3000");
+  auto has = [&](const std::string& line) {
+    return std::find(lines.begin(), lines.end(), line) != lines.end();
+  };
+  CHECK(has("Mounting Fn at http://127.0.0.1:3000/private [GET] (authorizer TokenAuth)"));
+  CHECK(has("Mounting Fn at http://127.0.0.1:3000/dev/private [GET] (stage dev of AuthApi; "
+            "authorizer TokenAuth)"));
+  CHECK(has("Mounting Fn at http://127.0.0.1:3000/open [GET]"));
+  CHECK(has("Mounting Fn at http://127.0.0.1:3000/dev/open [GET] (stage dev of AuthApi)"));
 }

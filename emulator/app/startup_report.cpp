@@ -33,11 +33,14 @@ std::vector<std::string> startup_lines(const tmpl::Stack& stack, const apigw::Ro
                       method + " (HTTP API " + route.api_logical_id + ", stage $default)");
       continue;
     }
+    // The authorizer that guards the route (docs/auth.md), so a 401 is no surprise.
+    const std::string guard =
+        route.authorizer ? "; authorizer " + route.authorizer->name : std::string();
     lines.push_back("Mounting " + route.function_logical_id + " at " + base_url + path + " " +
-                    method);
+                    method + (guard.empty() ? "" : " (" + guard.substr(2) + ")"));
     lines.push_back("Mounting " + route.function_logical_id + " at " + base_url + "/" +
                     route.stage + (path == "/" ? "" : path) + " " + method + " (stage " +
-                    route.stage + " of " + route.api_logical_id + ")");
+                    route.stage + " of " + route.api_logical_id + guard + ")");
   }
   if (!stack.outputs.empty()) lines.push_back("Outputs:");
   for (const auto& output : stack.outputs) {
