@@ -154,7 +154,7 @@ TEST_CASE_FIXTURE(Fixture, "console: the timeline samples weights and the invoca
 
 TEST_CASE_FIXTURE(Fixture, "console: a page gets a snapshot, then an update per tick; a gone page is dropped") {
   invoke_whodis(1);
-  requests.record({"req-1", "GET", "/whodis?x=1", 200, 2.0});
+  requests.record({"req-1", "GET", "/whodis?x=1", 200});
   auto page = std::make_shared<FakeWriter>();
   CHECK(feed->subscribe(page));
   CHECK(page->text.starts_with("retry: 2000\n\nevent: snapshot\ndata: {"));

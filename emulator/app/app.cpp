@@ -424,7 +424,7 @@ int App::run() {
                             served.latency_ms, served.integration_latency_ms,
                             p.clock->epoch_ms(p.clock->now())});
         p.api_requests.record({std::string(served.invocation_id), std::string(served.method),
-                               std::string(served.target), served.status, served.latency_ms});
+                               std::string(served.target), served.status});
       },
       p.io.get_executor()));
   log::info("API Gateway listening on " + p.api_url);

@@ -1,5 +1,5 @@
 // ApiRequestLog: the most recent requests API Gateway answered through a function (method, path,
-// status, latency), by the id of the invocation that answered them, so the console can show an
+// status), by the id of the invocation that answered them, so the console can show an
 // invocation with the request that caused it. Bounded (the newest `capacity`). Thread-safe;
 // record() is one short critical section on the request path.
 #pragma once
@@ -18,7 +18,6 @@ struct ApiRequest {
   std::string method;
   std::string target;  // path and query, as received
   unsigned status = 0;
-  double latency_ms = 0;
 };
 
 class ApiRequestLog {

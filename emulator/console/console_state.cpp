@@ -21,14 +21,7 @@ Json functions_json(lambda::LambdaService& lambda) {
     }
     Json aliases = Json::array();
     for (const auto& [name, alias] : function->aliases) {
-      Json weights = Json::object();
-      double additional = 0;
-      for (const auto& [version, weight] : alias->additional_weights) {
-        weights[version] = weight;
-        additional += weight;
-      }
-      weights[alias->function_version] = 1.0 - additional;
-      aliases.push_back({{"name", name}, {"weights", weights}});
+      aliases.push_back({{"name", name}, {"weights", alias->shares()}});
     }
     const auto counts = lambda.metrics().function_counts(function->name);
     functions.push_back({{"logicalId", function->logical_id},

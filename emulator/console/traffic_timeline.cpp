@@ -20,14 +20,7 @@ Json TrafficTimeline::sample(std::int64_t virtual_ms, std::int64_t wall_ms) {
       seen = total;
     }
     for (const auto& [name, alias] : function->aliases) {
-      Json weights = Json::object();
-      double additional = 0;
-      for (const auto& [version, weight] : alias->additional_weights) {
-        weights[version] = weight;
-        additional += weight;
-      }
-      weights[alias->function_version] = 1.0 - additional;
-      aliases[function->name + ":" + name] = {{"weights", weights}, {"observed", observed}};
+      aliases[function->name + ":" + name] = {{"weights", alias->shares()}, {"observed", observed}};
     }
   }
   Json sample = {{"t", virtual_ms}, {"wall", wall_ms}, {"aliases", std::move(aliases)}};

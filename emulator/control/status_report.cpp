@@ -50,13 +50,7 @@ Json status_report(codedeploy::DeploymentEngine& engine, lambda::LambdaService& 
   const auto snapshot = lambda.store().snapshot();
   for (const auto& function : snapshot->functions) {
     for (const auto& [name, alias] : function->aliases) {
-      Json weights = Json::object();
-      double additional = 0;
-      for (const auto& [version, weight] : alias->additional_weights) {
-        weights[version] = weight;
-        additional += weight;
-      }
-      weights[alias->function_version] = 1.0 - additional;
+      const Json weights = alias->shares();
       Json observed = Json::object();
       for (const auto& [version, count] :
            lambda.metrics().recent_split(function->name, kObservedWindow))

@@ -38,12 +38,15 @@ class InvocationJournal {
   std::vector<JournalEntry> recent(std::size_t count) const;
   // One entry with its log, while it is still kept.
   std::optional<JournalEntry> find(std::string_view request_id) const;
-  std::uint64_t last_sequence() const;
 
  private:
   std::size_t capacity_;
   mutable std::mutex mutex_;
-  std::deque<JournalEntry> entries_;  // oldest first
+  struct Kept {
+    JournalEntry entry;  // its log moved out, so that recent() copies no logs
+    std::string log;
+  };
+  std::deque<Kept> entries_;  // oldest first
   std::uint64_t sequence_ = 0;
 };
 

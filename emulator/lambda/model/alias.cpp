@@ -12,4 +12,12 @@ const std::string& Alias::choose_version(Random& random) const {
   return function_version;
 }
 
+std::map<std::string, double> Alias::shares() const {
+  std::map<std::string, double> all = additional_weights;
+  double additional = 0;
+  for (const auto& [version, weight] : additional_weights) additional += weight;
+  all[function_version] = 1.0 - additional;
+  return all;
+}
+
 }  // namespace emu::lambda

@@ -21,6 +21,10 @@ struct Alias {
   // The version one invocation runs: an additional version with probability equal to its
   // weight, otherwise the primary. Draws from `random` only when there is a weight to apply.
   const std::string& choose_version(Random& random) const;
+
+  // Every version's share of the traffic: the additional weights, and the primary the rest
+  // ({"1": 0.9, "2": 0.1}).
+  std::map<std::string, double> shares() const;
 };
 
 using AliasPtr = std::shared_ptr<const Alias>;
